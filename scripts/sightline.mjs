@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The README's two commands land here: `npm run demo` and `npm test`.
+// Needs only Node 20 and npm: the pinned pnpm is bootstrapped into .tools/ when it is not on PATH.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split(
+  '@',
+)[1];
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+function run(cmd, args, { allowFail = false, quiet = false } = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, env, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (res.error) throw res.error;
+  if (res.status !== 0 && !allowFail) {
+    if (quiet) process.stderr.write(`${res.stdout ?? ''}${res.stderr ?? ''}`);
+    console.error(`\n✗ ${cmd} ${args.join(' ')} exited with ${res.status}`);
+    process.exit(res.status ?? 1);
+  }
+  return res;
+}
+
+/** Returns [command, prefixArgs] that run the pinned pnpm. */
+function ensurePnpm() {
+  const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8', env });
+  if (onPath.status === 0 && onPath.stdout.trim() === PNPM_VERSION) return ['pnpm', []];
+  const local = join(root, '.tools', 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+  const localVersion = existsSync(local)
+    ? spawnSync(process.execPath, [local, '--version'], { encoding: 'utf8' })
+    : null;
+  if (localVersion?.status !== 0 || localVersion.stdout.trim() !== PNPM_VERSION) {
+    console.log(`› bootstrapping pnpm ${PNPM_VERSION} into .tools/ (no global install)`);
+    rmSync(join(root, '.tools'), { recursive: true, force: true });
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    // Retried once: a registry hiccup on a fresh machine should not fail the first run.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const res = run(
+        npm,
+        [
+          'install',
+          '--prefix',
+          '.tools',
+          '--no-save',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          `pnpm@${PNPM_VERSION}`,
+        ],
+        { allowFail: attempt < 2 },
+      );
+      if (res.status === 0) break;
+    }
+  }
+  return [process.execPath, [local]];
+}
+
+const [pnpmCmd, pnpmPrefix] = ensurePnpm();
+const pnpm = (args, opts) => run(pnpmCmd, [...pnpmPrefix, ...args], opts);
+
+function install() {
+  console.log('› installing dependencies (frozen lockfile)');
+  const ciEnv = env.CI;
+  env.CI = 'true';
+  pnpm(['install', '--frozen-lockfile', '--reporter=silent']);
+  if (ciEnv === undefined) delete env.CI;
+  else env.CI = ciEnv;
+}
+
+function build() {
+  console.log('› building packages');
+  pnpm(['-r', '--filter', './packages/*', '--workspace-concurrency=2', 'run', 'build'], { quiet: true });
+}
+
+const task = process.argv[2];
+if (task === 'test') {
+  install();
+  build();
+  const { runChecksAndTests } = await import('./test-runner.mjs');
+  const ok = await runChecksAndTests({ root, pnpm });
+  process.exit(ok ? 0 : 1);
+} else if (task === 'demo') {
+  install();
+  build();
+  const { runDemo } = await import('./demo-runner.mjs');
+  process.exit(await runDemo({ root, pnpm, env }));
+} else {
+  console.error('usage: node scripts/sightline.mjs <test|demo>');
+  process.exit(2);
+}
