@@ -1,6 +1,7 @@
 // The main job. Until the Cruddur example lands this starts @sightline/local and prints where it listens.
-import { pathToFileURL } from 'node:url';
+
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export async function runDemo({ root }) {
   const local = await import(pathToFileURL(join(root, 'packages/local/dist/index.js')).href);
