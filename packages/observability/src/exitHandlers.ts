@@ -1,0 +1,59 @@
+import { diagnostics } from '@sightline/core';
+
+const diag = diagnostics('observability');
+
+export interface ExitHandlerHooks {
+  /** Flush and stop everything under the shutdown deadline (runs once). */
+  shutdown(): Promise<unknown>;
+  /** Whether anything is still queued; `beforeExit` flushes only then, so it cannot loop. */
+  hasPending(): boolean;
+  /** Send what is queued without stopping. */
+  flush(): Promise<unknown>;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * SIGTERM / SIGINT: flush everything, then let the process do what it would have done without us.
+ * When the application listens for the signal itself, it keeps control of exit and we only flush.
+ * Otherwise we re-raise the signal once our listener is gone, so the default action runs and the
+ * exit status is the conventional one (128 + signal number).
+ * `beforeExit`: flush whatever is queued (nothing queued → no I/O → the process exits).
+ * Returns a function that removes every listener it added.
+ */
+export function installExitHandlers(hooks: ExitHandlerHooks): () => void {
+  let removed = false;
+  const listeners = new Map<string, (...args: unknown[]) => void>();
+
+  for (const signal of SIGNALS) {
+    const onSignal = () => {
+      const appHandlesIt = process.listeners(signal).some((l) => l !== onSignal);
+      remove();
+      hooks.shutdown().then(
+        () => {
+          if (!appHandlesIt) process.kill(process.pid, signal);
+        },
+        (err: unknown) => {
+          diag.error(`shutdown on ${signal} failed: ${String(err)}`);
+          if (!appHandlesIt) process.kill(process.pid, signal);
+        },
+      );
+    };
+    listeners.set(signal, onSignal);
+    process.on(signal, onSignal);
+  }
+
+  const onBeforeExit = () => {
+    if (!hooks.hasPending()) return;
+    hooks.flush().catch((err: unknown) => diag.error(`flush before exit failed: ${String(err)}`));
+  };
+  listeners.set('beforeExit', onBeforeExit);
+  process.on('beforeExit', onBeforeExit);
+
+  function remove(): void {
+    if (removed) return;
+    removed = true;
+    for (const [event, listener] of listeners) process.removeListener(event, listener);
+  }
+  return remove;
+}
