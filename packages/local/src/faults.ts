@@ -1,0 +1,145 @@
+/** What an HTTP receiver must do instead of its normal answer. */
+export type InjectedFault = { kind: 'throttle' } | { kind: 'fault'; status: number };
+
+/** Opens and closes a receiver's socket; supplied by the receiver. */
+export interface ListenerControl {
+  close(): Promise<void>;
+  open(): Promise<void>;
+}
+
+/**
+ * Faults of an HTTP receiver (OTLP, CloudWatch Logs, Rollbar), scriptable from tests.
+ * Each backend answers an injected fault in its own protocol: OTLP 429 / 5xx, CloudWatch Logs
+ * 400 `ThrottlingException` / 500 `ServiceUnavailableException`, Rollbar 429 / 5xx with `{"err":1}`.
+ */
+export class HttpFaults {
+  private queue: InjectedFault[] = [];
+  private delay = 0;
+  private control: ListenerControl | undefined;
+  private refusing = false;
+
+  /** The next `n` requests are answered as throttled (default 1). */
+  throttleNext(n = 1): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'throttle' });
+    return this;
+  }
+
+  /** The next `n` requests fail with a server error (default 1 request, status 503). */
+  failNext(n = 1, status = 503): this {
+    if (status < 500 || status > 599) throw new RangeError(`failNext: status must be 5xx, got ${status}`);
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'fault', status });
+    return this;
+  }
+
+  /** Every response is held back `ms` milliseconds before it is sent (0 turns it off). */
+  delayResponses(ms: number): this {
+    this.delay = Math.max(0, ms);
+    return this;
+  }
+
+  /** Closes the listening port and every open connection: senders get `ECONNREFUSED`. */
+  async refuseConnections(): Promise<void> {
+    if (this.refusing || !this.control) return;
+    this.refusing = true;
+    await this.control.close();
+  }
+
+  /** Listens again on the same port after `refuseConnections()`. */
+  async acceptConnections(): Promise<void> {
+    if (!this.refusing || !this.control) return;
+    await this.control.open();
+    this.refusing = false;
+  }
+
+  /** Clears queued faults and the delay, and accepts connections again. */
+  async reset(): Promise<void> {
+    this.queue = [];
+    this.delay = 0;
+    await this.acceptConnections();
+  }
+
+  /** Faults still queued. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** @internal The fault to apply to the request being handled, if any. */
+  take(): InjectedFault | undefined {
+    return this.queue.shift();
+  }
+
+  /** @internal */
+  get delayMs(): number {
+    return this.delay;
+  }
+
+  /** @internal */
+  attach(control: ListenerControl): void {
+    this.control = control;
+  }
+}
+
+/** Faults of the X-Ray daemon receiver (UDP: a sender never learns about them, as with a real daemon). */
+export class UdpFaults {
+  private dropCount = 0;
+  private dropEverything = false;
+  private control: ListenerControl | undefined;
+  private refusing = false;
+
+  /** The next `n` datagrams are dropped, counted in `requests()` as `'dropped'` (default 1). */
+  dropNext(n = 1): this {
+    this.dropCount += n;
+    return this;
+  }
+
+  /** Drops every datagram until called with `false`. */
+  dropAll(on = true): this {
+    this.dropEverything = on;
+    return this;
+  }
+
+  /** Closes the UDP socket: datagrams are lost (the sender may see ICMP port unreachable). */
+  async refuseConnections(): Promise<void> {
+    if (this.refusing || !this.control) return;
+    this.refusing = true;
+    await this.control.close();
+  }
+
+  /** Binds the same port again. */
+  async acceptConnections(): Promise<void> {
+    if (!this.refusing || !this.control) return;
+    await this.control.open();
+    this.refusing = false;
+  }
+
+  async reset(): Promise<void> {
+    this.dropCount = 0;
+    this.dropEverything = false;
+    await this.acceptConnections();
+  }
+
+  /** @internal Whether to drop the datagram being handled. */
+  shouldDrop(): boolean {
+    if (this.dropEverything) return true;
+    if (this.dropCount > 0) {
+      this.dropCount--;
+      return true;
+    }
+    return false;
+  }
+
+  /** @internal */
+  attach(control: ListenerControl): void {
+    this.control = control;
+  }
+}
+
+/** The faults of all four receivers: `local.faults.cwlogs.throttleNext(2)`. */
+export interface Faults {
+  otlp: HttpFaults;
+  xray: UdpFaults;
+  cwlogs: HttpFaults;
+  rollbar: HttpFaults;
+  /** Resets every backend's faults. */
+  reset(): Promise<void>;
+}
