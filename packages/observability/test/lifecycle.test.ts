@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { startFixture } from './childProcess';
+
+// These run the built package in child processes: signals and exit cannot be faked in-process.
+describe('signal handling (child processes)', () => {
+  it('flushes on SIGTERM and then exits as the default action would (killed by SIGTERM)', async () => {
+    const f = startFixture('signal-default.mjs');
+    await f.waitForOutput('ready');
+    expect(f.output().stdout).toContain('listeners=1');
+    f.child.kill('SIGTERM');
+    const result = await f.exited;
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.code).toBeNull();
+  });
+
+  it('leaves exit to an application that listens for SIGTERM itself', async () => {
+    const f = startFixture('signal-app-listener.mjs');
+    await f.waitForOutput('ready');
+    f.child.kill('SIGTERM');
+    const result = await f.exited;
+    expect(result.stdout).toContain('app-listener-ran');
+    expect(result.stdout).toContain('sightline-listeners=0');
+    expect(result.code).toBe(7);
+    expect(result.signal).toBeNull();
+  });
+
+  it('removes every listener it added on shutdown, and shutdown is idempotent', async () => {
+    const f = startFixture('shutdown-removes-listeners.mjs');
+    const result = await f.exited;
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout.trim()) as {
+      before: number[];
+      during: number[];
+      after: number[];
+      same: boolean;
+      statuses: string[];
+    };
+    expect(out.during).toEqual(out.before.map((n) => n + 1));
+    expect(out.after).toEqual(out.before);
+    expect(out.same).toBe(true);
+    expect(out.statuses).toEqual(['off', 'off', 'off', 'off']);
+  });
+
+  it('SIGTERM with SIGHTLINE_HANDLE_SIGNALS=false is left entirely to Node', async () => {
+    const f = startFixture('signal-default.mjs', { SIGHTLINE_HANDLE_SIGNALS: 'false' });
+    await f.waitForOutput('ready');
+    expect(f.output().stdout).toContain('listeners=0');
+    f.child.kill('SIGTERM');
+    const result = await f.exited;
+    expect(result.signal).toBe('SIGTERM');
+  });
+});
