@@ -1,6 +1,6 @@
 import { SightlineConfigError } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import { initObservability, resolveCommonConfig } from '../src/index';
+import { initObservability, type ObservabilityOptions, resolveCommonConfig } from '../src/index';
 
 describe('resolveCommonConfig', () => {
   it('uses defaults with nothing set', () => {
@@ -61,16 +61,13 @@ describe('resolveCommonConfig', () => {
   });
 
   it('reports every invalid option with its path', () => {
-    const { problems } = resolveCommonConfig(
-      // @ts-expect-error: invalid on purpose
-      {
-        serviceName: 3,
-        shutdownTimeoutMs: -1,
-        logger: { level: 'loud' },
-        redaction: { fieldNames: 'password' },
-      },
-      {},
-    );
+    const invalid = {
+      serviceName: 3,
+      shutdownTimeoutMs: -1,
+      logger: { level: 'loud' },
+      redaction: { fieldNames: 'password' },
+    } as unknown as ObservabilityOptions;
+    const { problems } = resolveCommonConfig(invalid, {});
     expect(problems.map((p) => p.path)).toEqual([
       'serviceName',
       'shutdownTimeoutMs',
@@ -84,8 +81,12 @@ describe('initObservability', () => {
   it('throws one SightlineConfigError listing every problem', () => {
     let error: unknown;
     try {
-      // @ts-expect-error: invalid on purpose
-      initObservability({ serviceName: '', handleSignals: 'yes', printSummary: false }, {});
+      const invalid = {
+        serviceName: '',
+        handleSignals: 'yes',
+        printSummary: false,
+      } as unknown as ObservabilityOptions;
+      initObservability(invalid, {});
     } catch (e) {
       error = e;
     }
