@@ -1,0 +1,43 @@
+// The one set-up module (Python: the top of app.py). Everything telemetry-related the service does
+// goes through `obs`; handlers and services import it from here.
+//
+// Configuration comes only from the environment the Python service used (OTEL_*, HONEYCOMB_API_KEY,
+// AWS_XRAY_URL, AWS_XRAY_DAEMON_ADDRESS, AWS_*, ROLLBAR_ACCESS_TOKEN); what the Python code
+// hard-coded is hard-coded here too. SIGHTLINE_DISABLED=true turns every backend off.
+import { fileURLToPath } from 'node:url';
+import * as sightline from '@sightline/observability';
+import { initObservability as initShim, type Observability } from './sightlineShim.js';
+
+export type { Observability, ObservabilitySpan, ObservabilitySubsegment } from './sightlineShim.js';
+
+// TEMPORARY while the facade is being built: use it once it has the whole agreed API, else the no-op shim.
+type Init = typeof initShim;
+function initObservability(options: Parameters<Init>[0]): Observability {
+  const real = (sightline as unknown as { initObservability?: Init }).initObservability;
+  try {
+    const candidate = real?.(options);
+    if (typeof candidate?.express === 'function' && typeof candidate.subsegment === 'function')
+      return candidate;
+  } catch {
+    // An option the facade does not know yet: the shim keeps the service running.
+  }
+  return initShim(options);
+}
+
+/** The Cruddur sampling rule, in the console/CLI shape `aws xray create-sampling-rule` takes. */
+export const SAMPLING_RULES_PATH = fileURLToPath(new URL('../aws/json/xray.json', import.meta.url));
+
+export const obs: Observability = initObservability({
+  // xray_recorder.configure(service='backend-flask'); OTEL_SERVICE_NAME=backend-flask in compose.
+  serviceName: 'backend-flask',
+  // watchtower.CloudWatchLogHandler(log_group='cruddur')
+  cwlogs: { logGroupName: 'cruddur' },
+  xray: { samplingRules: SAMPLING_RULES_PATH },
+  // @app.after_request: '%s %s %s %s %s %s' % (timestamp, remote_addr, method, scheme, full_path, status)
+  accessLog: { format: 'cruddur' },
+  // LOGGER.addHandler(logging.StreamHandler())
+  logger: { console: true },
+});
+
+/** LOGGER in app.py. */
+export const logger = obs.logger;
