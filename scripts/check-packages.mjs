@@ -9,7 +9,7 @@ let failures = 0;
 for (const name of packages) {
   const dir = join(root, 'packages', name);
   for (const [tool, args] of [
-    ['publint', ['--strict', dir]],
+    ['publint', ['--strict', '--pack', 'npm', dir]],
     ['attw', ['--pack', dir, '--profile', 'node16', '--format', 'table-flipped']],
   ]) {
     const res = spawnSync(tool, args, { cwd: root, encoding: 'utf8', shell: false, env: process.env });

@@ -3,7 +3,7 @@
 // Needs only Node 20 and npm: the pinned pnpm is bootstrapped into .tools/ when it is not on PATH.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +27,8 @@ function run(cmd, args, { allowFail = false, quiet = false } = {}) {
 function ensurePnpm() {
   const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8', env });
   if (onPath.status === 0 && onPath.stdout.trim() === PNPM_VERSION) return ['pnpm', []];
-  const local = join(root, '.tools', 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+  // pnpm 12's package is a native-binary wrapper; bin/pnpm.mjs is its Node entry (the one Corepack uses).
+  const local = join(root, '.tools', 'node_modules', 'pnpm', 'bin', 'pnpm.mjs');
   const localVersion = existsSync(local)
     ? spawnSync(process.execPath, [local, '--version'], { encoding: 'utf8' })
     : null;
@@ -54,6 +55,8 @@ function ensurePnpm() {
       if (res.status === 0) break;
     }
   }
+  // Scripts and tools that call `pnpm` themselves find the bootstrapped one.
+  env.PATH = `${join(root, '.tools', 'node_modules', '.bin')}${delimiter}${env.PATH ?? ''}`;
   return [process.execPath, [local]];
 }
 
