@@ -1,1 +1,28 @@
-export const PACKAGE_NAME = '@sightline/tracing';
+export { describeTracing } from './describe';
+export type { ExportFailure } from './exportFailures';
+export { classifyExportError } from './exportFailures';
+export type {
+  CompressionName,
+  ExporterName,
+  HoneycombOptions,
+  IdGeneratorName,
+  ResolvedTracingConfig,
+  SamplerName,
+  TracingBatchOptions,
+  TracingOptions,
+} from './options';
+export { SAMPLER_NAMES } from './options';
+export { createPropagator, XRayRootPropagator } from './propagation';
+export { redactAttributes, redactSpan } from './redactSpan';
+export {
+  appendTracesPath,
+  DEFAULT_LOCAL_ENDPOINT,
+  HONEYCOMB_ENDPOINT,
+  isClassicHoneycombKey,
+  resolveTracingConfig,
+} from './resolveConfig';
+export { createSampler, DeterministicSampler, describeSampler, traceIdFraction } from './samplers';
+export type { WithSpanOptions } from './spans';
+export { getActiveTraceIds, setHttpRoute, TRACER_NAME, withSpan } from './spans';
+export type { StartTracingDeps, TracingBackend } from './startTracing';
+export { startTracing } from './startTracing';

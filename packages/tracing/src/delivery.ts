@@ -1,0 +1,149 @@
+import { type Context, TraceFlags } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { type BackendReport, type Diagnostics, DropCounter, type RedactionPolicy } from '@sightline/core';
+import { classifyExportError } from './exportFailures';
+import { redactSpan } from './redactSpan';
+
+/** Counters shared by the queue gate and the exporter wrapper: what is queued, in flight, sent, dropped. */
+export class DeliveryState {
+  queued = 0;
+  inFlight = 0;
+  sent = 0;
+  /** Set when shutdown gave up: late results are no longer counted (they were counted `shutdown_timeout`). */
+  frozen = false;
+  readonly drops: DropCounter;
+
+  constructor(
+    readonly maxQueueSize: number,
+    private readonly diag: Diagnostics,
+  ) {
+    this.drops = new DropCounter((reason, count) => {
+      if (reason === 'queue_full') {
+        this.diag.warn(
+          `span queue full (${maxQueueSize} spans): new spans are dropped and counted; raise OTEL_BSP_MAX_QUEUE_SIZE or sample less`,
+        );
+      } else if (reason === 'after_shutdown') {
+        this.diag.warn(`${count} span(s) ended after tracing shut down; they are dropped`);
+      }
+    });
+  }
+
+  report(): BackendReport {
+    return { sent: this.sent, dropped: this.drops.snapshot(), pending: this.queued + this.inFlight };
+  }
+}
+
+/**
+ * Wraps the real exporter: redacts each span before it leaves, counts what was sent and what failed
+ * (by reason, warned once per kind with a hint), and always reports success to the batch processor
+ * so that a failed export never becomes a rejected `forceFlush()` or an unhandled rejection.
+ */
+export class CountingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly state: DeliveryState,
+    private readonly options: {
+      url: string;
+      honeycomb: boolean;
+      redaction: RedactionPolicy;
+      diag: Diagnostics;
+    },
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    const n = spans.length;
+    const state = this.state;
+    state.queued = Math.max(0, state.queued - n);
+    state.inFlight += n;
+    let done = false;
+    const finish = (error: unknown | undefined, ok: boolean) => {
+      if (done) return;
+      done = true;
+      state.inFlight = Math.max(0, state.inFlight - n);
+      if (!state.frozen) {
+        if (ok) state.sent += n;
+        else this.fail(error, n);
+      }
+      try {
+        resultCallback({ code: ExportResultCode.SUCCESS });
+      } catch {
+        // the processor's callback must not throw into the exporter's promise chain
+      }
+    };
+    try {
+      const redacted = spans.map((s) => redactSpan(s, this.options.redaction));
+      this.inner.export(redacted, (result) => finish(result.error, result.code === ExportResultCode.SUCCESS));
+    } catch (error) {
+      finish(error, false);
+    }
+  }
+
+  private fail(error: unknown, n: number): void {
+    const failure = classifyExportError(error, this.options.url, this.options.honeycomb);
+    this.state.drops.add(failure.reason, n);
+    this.options.diag.warnOnce(`export:${failure.kind}`, failure.message);
+  }
+
+  async forceFlush(): Promise<void> {
+    try {
+      await this.inner.forceFlush?.();
+    } catch {
+      // counted in export()
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.inner.shutdown();
+    } catch {
+      // nothing left to count
+    }
+  }
+}
+
+/**
+ * Sits in front of OTel's BatchSpanProcessor and keeps the queue bound itself, so every dropped span
+ * is counted by reason (the processor alone only logs a debug line). The processor never sees more
+ * than `maxQueueSize` spans, so it never drops on its own.
+ */
+export class BoundedSpanProcessor implements SpanProcessor {
+  private closed = false;
+  constructor(
+    private readonly inner: SpanProcessor,
+    private readonly state: DeliveryState,
+  ) {}
+
+  onStart(span: Span, parentContext: Context): void {
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    const state = this.state;
+    if (this.closed) {
+      state.drops.add('after_shutdown');
+      return;
+    }
+    if (state.queued >= state.maxQueueSize) {
+      state.drops.add('queue_full');
+      return;
+    }
+    state.queued++;
+    try {
+      this.inner.onEnd(span);
+    } catch {
+      state.queued--;
+      state.drops.add('send_failed');
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.inner.shutdown();
+  }
+}

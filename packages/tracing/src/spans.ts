@@ -1,0 +1,117 @@
+import {
+  type Attributes,
+  context,
+  type Span,
+  type SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { otelToXRayTraceId } from '@sightline/core';
+
+export const TRACER_NAME = '@sightline/tracing';
+
+/** Options of `withSpan`. */
+export interface WithSpanOptions {
+  /** Attributes set when the span starts. Default: none. */
+  attributes?: Attributes;
+  /** Span kind. Default: `SpanKind.INTERNAL`. */
+  kind?: SpanKind;
+  /** Tracer to use. Default: the global tracer named `@sightline/tracing`. */
+  tracer?: Tracer;
+}
+
+function recordError(span: Span, error: unknown): void {
+  try {
+    if (error instanceof Error) span.recordException(error);
+    else span.recordException(String(error));
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  } catch {
+    // recording must never replace the application's error
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Runs `fn` inside a new span that is the active span for `fn`'s whole duration (sync or async).
+ * On a throw or rejection the exception is recorded, the status set to ERROR, and the same error is
+ * re-thrown. Works (as a no-op span) when tracing is not started.
+ */
+export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
+  const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  const spanOptions =
+    options.attributes === undefined && options.kind === undefined
+      ? undefined
+      : { attributes: options.attributes, kind: options.kind };
+  const run = (span: Span): T => {
+    let result: T;
+    try {
+      result = fn(span);
+    } catch (error) {
+      recordError(span, error);
+      span.end();
+      throw error;
+    }
+    if (!isThenable(result)) {
+      span.end();
+      return result;
+    }
+    return (result as PromiseLike<unknown>).then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        recordError(span, error);
+        span.end();
+        throw error;
+      },
+    ) as T;
+  };
+  return spanOptions === undefined
+    ? tracer.startActiveSpan(name, run)
+    : tracer.startActiveSpan(name, spanOptions, run);
+}
+
+/** The active span's ids, in OTel form and X-Ray form, or `undefined` when no valid span is active. */
+export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTraceId: string } | undefined {
+  const spanContext = trace.getSpanContext(context.active());
+  if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
+  const xrayTraceId = otelToXRayTraceId(spanContext.traceId);
+  if (xrayTraceId === undefined) return undefined;
+  return { traceId: spanContext.traceId, spanId: spanContext.spanId, xrayTraceId };
+}
+
+/**
+ * Names the current request's server span after its route: sets `http.route` and renames the span
+ * `METHOD route` (e.g. `GET /api/activities/:handle`). Framework adapters call it once the router has
+ * matched. Returns whether an http server span was found. Never throws.
+ */
+export function setHttpRoute(route: string): boolean {
+  try {
+    const metadata = getRPCMetadata(context.active());
+    if (metadata?.type !== RPCType.HTTP) return false;
+    // instrumentation-http reads the route from this metadata when the response finishes and then
+    // sets http.route and the span name itself; setting both now also covers spans read earlier.
+    metadata.route = route;
+    const span = metadata.span;
+    span.setAttribute('http.route', route);
+    const attributes = (span as Partial<{ attributes: Attributes }>).attributes;
+    const method = attributes?.['http.request.method'] ?? attributes?.['http.method'];
+    if (typeof method === 'string') span.updateName(`${method} ${route}`);
+    return true;
+  } catch {
+    return false;
+  }
+}

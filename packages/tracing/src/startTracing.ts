@@ -1,0 +1,199 @@
+import { syncBuiltinESMExports } from 'node:module';
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  type BackendLifecycle,
+  type BackendReport,
+  type Diagnostics,
+  diagnostics,
+  runOnce,
+  settleWithin,
+} from '@sightline/core';
+import { BoundedSpanProcessor, CountingExporter, DeliveryState } from './delivery';
+import { describeTracing } from './describe';
+import type { ResolvedTracingConfig } from './options';
+import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
+import { buildResource } from './resource';
+import { createSampler } from './samplers';
+import { TRACER_NAME } from './spans';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+type OtlpExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
+
+/** The tracing backend the facade drives. None of its methods throws or rejects. */
+export interface TracingBackend extends BackendLifecycle {
+  readonly name: 'tracing';
+  readonly config: ResolvedTracingConfig;
+  /** Whether spans are being recorded and exported (false when off, or when another provider was already registered). */
+  readonly active: boolean;
+  /** A tracer from this backend's provider (a no-op tracer when inactive). */
+  tracer(name?: string, version?: string): Tracer;
+}
+
+/** Seams for tests and embedding. */
+export interface StartTracingDeps {
+  /** Replaces the OTLP/console exporter (the wrapping, counting and redaction still apply). */
+  exporter?: SpanExporter;
+  /** Where this backend's own warnings go. Default: `diagnostics('tracing')`. */
+  diagnostics?: Diagnostics;
+}
+
+/** Returns `tracer(name)` wrapped so parent-less X-Ray roots continue (see `ContinuingTracer`). */
+class SightlineTracerProvider extends NodeTracerProvider {
+  private readonly wrapped = new Map<Tracer, Tracer>();
+  override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    const tracer = super.getTracer(name, version, options);
+    let w = this.wrapped.get(tracer);
+    if (w === undefined) {
+      w = new ContinuingTracer(tracer);
+      this.wrapped.set(tracer, w);
+    }
+    return w;
+  }
+}
+
+function createExporter(config: ResolvedTracingConfig): SpanExporter {
+  if (config.exporter === 'console') return new ConsoleSpanExporter();
+  return new OTLPTraceExporter({
+    url: config.url,
+    headers: { ...config.headers },
+    // CompressionAlgorithm's values are these strings; its enum lives in otlp-exporter-base (not a dependency).
+    compression: config.compression as OtlpExporterConfig['compression'],
+    timeoutMillis: config.timeoutMs,
+  });
+}
+
+function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
+  const report = (): BackendReport => ({ sent: 0, dropped: {}, pending: 0 });
+  return {
+    name: 'tracing',
+    config,
+    active: false,
+    describe: () => summary,
+    forceFlush: async () => report(),
+    shutdown: async () => report(),
+    stats: report,
+    tracer: (name = TRACER_NAME, version) => trace.getTracerProvider().getTracer(name, version),
+  };
+}
+
+/**
+ * Starts tracing from a resolved configuration and registers it globally: tracer provider, context
+ * manager (AsyncLocalStorage), propagator (W3C trace context + baggage + AWS X-Ray) and the http/https
+ * and undici (fetch) instrumentations. Never throws: a setup failure is warned and yields an inactive
+ * backend. `shutdown()` unregisters everything it registered.
+ */
+export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDeps = {}): TracingBackend {
+  const diag = deps.diagnostics ?? diagnostics('tracing');
+  if (!config.enabled) return inactiveBackend(config, describeTracing(config));
+  const registered = { trace: false, context: false, propagation: false };
+  let unregisterInstrumentations: (() => void) | undefined;
+  const undo = () => {
+    try {
+      unregisterInstrumentations?.();
+      unregisterInstrumentations = undefined;
+      syncBuiltinESMExports();
+    } catch {
+      // best effort: instrumentations un-patch themselves
+    }
+    if (registered.trace) trace.disable();
+    if (registered.context) context.disable();
+    if (registered.propagation) propagation.disable();
+    registered.trace = registered.context = registered.propagation = false;
+  };
+
+  let provider: SightlineTracerProvider;
+  let state: DeliveryState;
+  let exporter: CountingExporter;
+  try {
+    state = new DeliveryState(config.batch.maxQueueSize, diag);
+    exporter = new CountingExporter(deps.exporter ?? createExporter(config), state, {
+      url: config.exporter === 'console' ? 'console' : config.url,
+      honeycomb: config.honeycomb !== undefined,
+      redaction: config.redaction,
+      diag,
+    });
+    const batch = new BatchSpanProcessor(exporter, {
+      maxQueueSize: config.batch.maxQueueSize,
+      maxExportBatchSize: config.batch.maxExportBatchSize,
+      scheduledDelayMillis: config.batch.scheduledDelayMs,
+      exportTimeoutMillis: config.batch.exportTimeoutMs,
+    });
+    provider = new SightlineTracerProvider({
+      resource: buildResource(config),
+      idGenerator: createIdGenerator(config.idGenerator),
+      sampler: createSampler(config),
+      spanProcessors: [new BoundedSpanProcessor(batch, state)],
+    });
+    // Registered one by one (not provider.register()) to know what is ours to unregister, and to
+    // notice a provider someone else registered first: two providers would split the traces.
+    registered.trace = trace.setGlobalTracerProvider(provider);
+    if (!registered.trace) {
+      diag.warn('another OpenTelemetry tracer provider is already registered; Sightline tracing stays off');
+      undo();
+      void provider.shutdown().catch(() => undefined);
+      return inactiveBackend(
+        config,
+        'tracing: off (another OpenTelemetry tracer provider was registered first)',
+      );
+    }
+    registered.context = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    registered.propagation = propagation.setGlobalPropagator(createPropagator());
+    const instrumentations: Instrumentation[] = [];
+    if (config.instrumentations.http) instrumentations.push(new HttpInstrumentation());
+    if (config.instrumentations.undici) instrumentations.push(new UndiciInstrumentation());
+    unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
+    // Named ESM imports of node:http (`import { request } from 'node:http'`) see patched functions only after this.
+    syncBuiltinESMExports();
+  } catch (error) {
+    diag.error(
+      `tracing could not start and stays off: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    undo();
+    return inactiveBackend(config, 'tracing: off (failed to start)');
+  }
+
+  let final: BackendReport | undefined;
+  const flushAll = () => provider.forceFlush().then(() => exporter.forceFlush());
+  let shutdownTimeout = DEFAULT_TIMEOUT_MS;
+  const doShutdown = runOnce(async (): Promise<BackendReport> => {
+    const outcome = await settleWithin(provider.shutdown(), shutdownTimeout);
+    const report = state.report();
+    if (outcome.status === 'timeout' && report.pending > 0) {
+      // What the deadline cut off is lost: counted, and left in `pending` as the contract says.
+      state.frozen = true;
+      state.drops.add('shutdown_timeout', report.pending);
+      diag.warn(
+        `shutdown deadline (${shutdownTimeout} ms) passed with ${report.pending} span(s) not delivered`,
+      );
+    }
+    undo();
+    final = state.report();
+    return final;
+  });
+
+  return {
+    name: 'tracing',
+    config,
+    active: true,
+    describe: () => describeTracing(config),
+    async forceFlush(timeoutMs = DEFAULT_TIMEOUT_MS) {
+      if (final !== undefined) return final;
+      await settleWithin(flushAll(), timeoutMs);
+      return state.report();
+    },
+    shutdown(timeoutMs = DEFAULT_TIMEOUT_MS) {
+      shutdownTimeout = timeoutMs;
+      return doShutdown();
+    },
+    stats: () => final ?? state.report(),
+    tracer: (name = TRACER_NAME, version) => provider.getTracer(name, version),
+  };
+}
