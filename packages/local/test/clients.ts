@@ -45,7 +45,8 @@ export function rollbarClient(local: Local, options: { accessToken?: string } = 
     environment: 'test',
     captureUncaught: false,
     captureUnhandledRejections: false,
-    logLevel: 'critical',
+    // 'error' silences the client's "Successful api response" info lines.
+    logLevel: 'error',
     verbose: false,
   });
 }
