@@ -1,0 +1,468 @@
+import {
+  type BackendReport,
+  type Diagnostics,
+  DropCounter,
+  type DropReason,
+  diagnostics,
+} from '@sightline/core';
+import {
+  AGE_MARGIN_MS,
+  EVENT_OVERHEAD_BYTES,
+  eventSize,
+  LOG_GROUP_NAME,
+  MAX_AGE_MS,
+  MAX_FUTURE_MS,
+} from './limits';
+import type { OverflowPolicy, OversizePolicy } from './options';
+import { splitMessage, truncateMessage } from './oversize';
+import { classifyFailure, describeError, type LogsSender, type RejectedLogEventsInfo } from './sender';
+import { SettleTracker } from './settle';
+import { ensureStream } from './setup';
+import { sanitizeStreamName } from './streamName';
+import { type QueuedEvent, StreamQueue } from './streamQueue';
+
+/** Time source and timers; the default is the real clock, tests may pass their own. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface BatcherOptions {
+  sender: LogsSender;
+  logGroupName: string;
+  logStreamName: string;
+  sendIntervalMs: number;
+  maxBatchEvents: number;
+  maxBatchBytes: number;
+  maxEventBytes: number;
+  oversize: OversizePolicy;
+  maxQueueEvents: number;
+  maxQueueBytes: number;
+  overflow: OverflowPolicy;
+  retentionInDays?: number | undefined;
+  tags?: Record<string, string> | undefined;
+  createLogGroup: boolean;
+  maxConcurrentPuts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  requestTimeoutMs: number;
+  clock?: Clock;
+  diagnostics?: Diagnostics;
+  /** Random in [0, 1) for the backoff jitter. */
+  random?: () => number;
+}
+
+/** One log event handed to the batcher. */
+export interface LogEventInput {
+  message: string;
+  /** ms since the epoch; default now. */
+  timestamp?: number;
+  /** Destination override; default the batcher's group and stream. */
+  group?: string;
+  stream?: string;
+}
+
+/**
+ * The CloudWatch Logs batcher: one queue per (group, stream), every event in a request within
+ * `sendIntervalMs` of being accepted, full batches sent at once, retries with capped exponential
+ * backoff and jitter, bounded memory, every drop counted. Never throws into the caller.
+ */
+export class Batcher {
+  private readonly streams = new Map<string, StreamQueue>();
+  private readonly tracker = new SettleTracker();
+  readonly drops: DropCounter;
+  private readonly clock: Clock;
+  private readonly diag: Diagnostics;
+  private readonly random: () => number;
+  private sent = 0;
+  private queuedEvents = 0;
+  private queuedBytes = 0;
+  private inFlight = 0;
+  private readonly controllers = new Set<AbortController>();
+  // Batches in flight; one removed from here by `abandon` is already settled.
+  private readonly flying = new Set<QueuedEvent[]>();
+  private timer: unknown;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private pumpQueued = false;
+  private closed = false;
+
+  constructor(private readonly o: BatcherOptions) {
+    this.clock = o.clock ?? realClock;
+    this.diag = o.diagnostics ?? diagnostics('cwlogs');
+    this.random = o.random ?? Math.random;
+    this.drops = new DropCounter((reason, n) =>
+      this.diag.warn(`dropped ${n} log event(s): ${reason} (further drops are counted in stats())`),
+    );
+  }
+
+  /** Accepts one event; returns whether it was queued (otherwise it was counted as a drop). Never throws. */
+  put(event: LogEventInput): boolean {
+    try {
+      return this.accept(event);
+    } catch (error) {
+      this.diag.warnOnce('put-failed', `could not queue a log event: ${describeError(error)}`);
+      this.drops.add('invalid');
+      return false;
+    }
+  }
+
+  private accept(event: LogEventInput): boolean {
+    if (this.closed) {
+      this.drops.add('after_shutdown');
+      return false;
+    }
+    const now = this.clock.now();
+    const message = typeof event.message === 'string' ? event.message : String(event.message);
+    const timestamp =
+      typeof event.timestamp === 'number' && Number.isFinite(event.timestamp)
+        ? Math.trunc(event.timestamp)
+        : now;
+    if (message.length === 0) {
+      // CloudWatch rejects empty messages (minimum length 1).
+      this.drops.add('invalid');
+      return false;
+    }
+    if (timestamp > now + MAX_FUTURE_MS) {
+      this.drops.add('too_new');
+      return false;
+    }
+    if (timestamp < now - MAX_AGE_MS + AGE_MARGIN_MS) {
+      this.drops.add('too_old');
+      return false;
+    }
+    const queue = this.queueFor(event.group, event.stream);
+    if (!queue) {
+      this.drops.add('invalid');
+      return false;
+    }
+    let size = eventSize(message);
+    let parts: string[] = [message];
+    if (size > this.o.maxEventBytes) {
+      parts =
+        this.o.oversize === 'split'
+          ? splitMessage(message, this.o.maxEventBytes)
+          : [truncateMessage(message, this.o.maxEventBytes)];
+      size = 0;
+      for (const p of parts) size += Buffer.byteLength(p, 'utf8') + EVENT_OVERHEAD_BYTES;
+    }
+    if (!this.makeRoom(parts.length, size)) {
+      this.drops.add('queue_full', parts.length);
+      return false;
+    }
+    for (const p of parts) {
+      const e: QueuedEvent = {
+        message: p,
+        timestamp,
+        size: parts.length === 1 ? size : eventSize(p),
+        acceptedAt: now,
+        seq: this.tracker.take(),
+        attempted: false,
+      };
+      queue.push(e);
+    }
+    this.queuedEvents += parts.length;
+    this.queuedBytes += size;
+    // A new deadline earlier than the armed timer (a retry timer can be later than it).
+    if (now + this.o.sendIntervalMs < this.timerAt) this.arm(now + this.o.sendIntervalMs);
+    if (queue.hasFullBatch(this.o)) this.schedulePump();
+    return true;
+  }
+
+  private queueFor(group: string | undefined, stream: string | undefined): StreamQueue | undefined {
+    const g = group ?? this.o.logGroupName;
+    const s = stream === undefined ? this.o.logStreamName : sanitizeStreamName(stream);
+    const key = `${g}\u0000${s}`;
+    let q = this.streams.get(key);
+    if (q) return q;
+    if (!LOG_GROUP_NAME.test(g)) return undefined;
+    q = new StreamQueue(g, s);
+    this.streams.set(key, q);
+    return q;
+  }
+
+  private makeRoom(events: number, bytes: number): boolean {
+    const fits = () =>
+      this.queuedEvents + events <= this.o.maxQueueEvents && this.queuedBytes + bytes <= this.o.maxQueueBytes;
+    if (fits()) return true;
+    if (this.o.overflow === 'drop-newest') return false;
+    // drop-oldest: remove queued (not in-flight) events with the earliest timestamps until it fits.
+    while (!fits()) {
+      let victim: StreamQueue | undefined;
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const q of this.streams.values()) {
+        const t = q.earliestTimestamp();
+        if (t !== undefined && t < earliest) {
+          earliest = t;
+          victim = q;
+        }
+      }
+      const dropped = victim?.dropEarliest();
+      if (!dropped) return false;
+      this.settle([dropped], 'queue_full');
+    }
+    return true;
+  }
+
+  /** Resolves when every event accepted before the call is acknowledged or counted as dropped. */
+  flush(): Promise<void> {
+    const barrier = this.tracker.nextSeq;
+    for (const q of this.streams.values()) if (q.events.length > 0) q.drain = true;
+    this.pump();
+    return this.tracker.waitFor(barrier);
+  }
+
+  /** Refuses new events from now on (counted `after_shutdown`). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Gives up on everything still queued or in flight: counted under `reason`, requests aborted. */
+  abandon(reason: DropReason): void {
+    for (const q of this.streams.values()) {
+      const left = q.events;
+      q.events = [];
+      q.bytes = 0;
+      q.firstNewAt = undefined;
+      this.settle(left, reason);
+    }
+    for (const batch of this.flying) this.settle(batch, reason);
+    this.flying.clear();
+    for (const c of this.controllers) c.abort();
+    this.disarm();
+  }
+
+  stats(): BackendReport {
+    return { sent: this.sent, dropped: this.drops.snapshot(), pending: this.queuedEvents };
+  }
+
+  /** Events accepted and not yet settled (queued or in flight). */
+  get pending(): number {
+    return this.queuedEvents;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Starts every request that is due and that the concurrency limit allows, then re-arms the timer. */
+  private pump(): void {
+    const now = this.clock.now();
+    const oldestAllowed = now - MAX_AGE_MS + AGE_MARGIN_MS;
+    for (const q of this.streams.values()) {
+      if (q.firstNewAt !== undefined && q.firstNewAt + this.o.sendIntervalMs <= now) q.drain = true;
+      if (q.retryPending && q.retryAt <= now) {
+        q.drain = true;
+        q.retryPending = false;
+      }
+      const expired = q.takeExpired(oldestAllowed);
+      if (expired.length > 0) this.settleExpired(q, expired);
+    }
+    let progress = true;
+    while (progress && this.inFlight < this.o.maxConcurrentPuts) {
+      progress = false;
+      for (const q of this.sortedByUrgency()) {
+        if (this.inFlight >= this.o.maxConcurrentPuts) break;
+        if (q.events.length === 0) continue;
+        const deadlineDue = q.firstNewAt !== undefined && q.firstNewAt + this.o.sendIntervalMs <= now;
+        // Retries wait for their backoff; a new event's delivery deadline does not.
+        if (q.retryAt > now && !deadlineDue) continue;
+        const batch = q.takeBatch(this.o, q.drain);
+        if (!batch) continue;
+        if (q.events.length === 0) q.drain = false;
+        this.dispatch(q, batch);
+        progress = true;
+      }
+    }
+    this.rearm(now);
+  }
+
+  private sortedByUrgency(): StreamQueue[] {
+    const list = [...this.streams.values()];
+    if (list.length > 1)
+      list.sort(
+        (a, b) => (a.firstNewAt ?? Number.POSITIVE_INFINITY) - (b.firstNewAt ?? Number.POSITIVE_INFINITY),
+      );
+    return list;
+  }
+
+  private settleExpired(q: StreamQueue, expired: QueuedEvent[]): void {
+    const retried = expired.filter((e) => e.attempted);
+    this.settle(retried, q.lastFailure === 'throttled' ? 'throttled_gave_up' : 'send_failed');
+    this.settle(
+      expired.filter((e) => !e.attempted),
+      'too_old',
+    );
+  }
+
+  private dispatch(q: StreamQueue, batch: QueuedEvent[]): void {
+    for (const e of batch) e.attempted = true;
+    this.flying.add(batch);
+    this.inFlight++;
+    q.inFlight++;
+    void this.send(q, batch).finally(() => {
+      this.inFlight--;
+      q.inFlight--;
+      this.pump();
+      this.tracker.release();
+    });
+  }
+
+  private async send(q: StreamQueue, batch: QueuedEvent[]): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const timeout = this.clock.setTimeout(() => controller.abort(), this.o.requestTimeoutMs);
+    try {
+      if (!q.ready) await ensureStream(this.o, q, controller.signal);
+      const result = await this.o.sender.putLogEvents(
+        {
+          logGroupName: q.group,
+          logStreamName: q.stream,
+          logEvents: batch.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+        },
+        { signal: controller.signal },
+      );
+      if (!this.flying.delete(batch)) return;
+      // Success: events of other failed requests of this stream may go at once.
+      q.failures = 0;
+      q.lastFailure = undefined;
+      q.retryAt = 0;
+      this.acknowledge(batch, result.rejectedLogEventsInfo);
+    } catch (error) {
+      if (this.flying.delete(batch)) this.fail(q, batch, error);
+    } finally {
+      this.clock.clearTimeout(timeout);
+      this.controllers.delete(controller);
+    }
+  }
+
+  private acknowledge(batch: QueuedEvent[], info: RejectedLogEventsInfo | undefined): void {
+    if (!info) {
+      this.settle(batch, 'sent');
+      return;
+    }
+    // In a sorted batch the rejected events are a prefix (too old / expired) and a suffix (too new).
+    const n = batch.length;
+    const tooOldEnd = clampIndex(info.tooOldLogEventEndIndex, n, 0);
+    const expiredEnd = clampIndex(info.expiredLogEventEndIndex, n, 0);
+    const tooNewStart = clampIndex(info.tooNewLogEventStartIndex, n, n);
+    const prefixEnd = Math.max(tooOldEnd, expiredEnd);
+    const suffixStart = Math.max(prefixEnd, tooNewStart);
+    this.settle(batch.slice(0, tooOldEnd), 'too_old');
+    this.settle(batch.slice(tooOldEnd, prefixEnd), 'expired');
+    this.settle(batch.slice(prefixEnd, suffixStart), 'sent');
+    this.settle(batch.slice(suffixStart), 'too_new');
+  }
+
+  private fail(q: StreamQueue, batch: QueuedEvent[], error: unknown): void {
+    const kind = classifyFailure(error);
+    switch (kind) {
+      case 'credentials':
+        this.diag.warnOnce(
+          'credentials',
+          `CloudWatch Logs refused the credentials (${describeError(error)}); events are dropped as 'unauthorized' until this is fixed`,
+        );
+        this.settle(batch, 'unauthorized');
+        return;
+      case 'invalid':
+        this.diag.warnOnce(
+          'invalid',
+          `CloudWatch Logs rejected a request as invalid (${describeError(error)})`,
+        );
+        this.settle(batch, 'rejected');
+        return;
+      case 'fatal':
+        this.diag.warnOnce(`fatal:${q.group}`, `sending to ${q.group} failed: ${describeError(error)}`);
+        this.settle(batch, 'send_failed');
+        return;
+      default: {
+        // throttled, retryable, not_found (the stream is re-created before the retry)
+        q.lastFailure = kind === 'throttled' ? 'throttled' : 'failed';
+        q.failures++;
+        if (kind === 'not_found') {
+          q.ready = false;
+          // A stream deleted under us is not an overload: re-create it and retry at once, the first time.
+          if (q.failures === 1) {
+            q.retryPending = true;
+            q.requeue(batch);
+            return;
+          }
+        }
+        const ceiling = Math.min(
+          this.o.retryMaxDelayMs,
+          this.o.retryBaseDelayMs * 2 ** Math.min(30, q.failures - 1),
+        );
+        // "Equal jitter": half fixed, half random, so retries of many processes spread out.
+        const delay = ceiling / 2 + this.random() * (ceiling / 2);
+        q.retryAt = Math.max(q.retryAt, this.clock.now() + delay);
+        q.retryPending = true;
+        q.requeue(batch);
+      }
+    }
+  }
+
+  private settle(events: QueuedEvent[], outcome: DropReason | 'sent'): void {
+    if (events.length === 0) return;
+    let bytes = 0;
+    for (const e of events) {
+      bytes += e.size;
+      this.tracker.settle(e.seq);
+    }
+    this.queuedEvents -= events.length;
+    this.queuedBytes -= bytes;
+    if (outcome === 'sent') this.sent += events.length;
+    else this.drops.add(outcome, events.length);
+    this.tracker.release();
+  }
+
+  private rearm(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const q of this.streams.values()) {
+      if (q.events.length === 0) continue;
+      // Only future wake-ups: work that is due now but blocked waits for an in-flight request to finish.
+      const deadline =
+        q.firstNewAt === undefined ? Number.POSITIVE_INFINITY : q.firstNewAt + this.o.sendIntervalMs;
+      if (deadline > now) next = Math.min(next, deadline);
+      if ((q.retryPending || q.drain) && q.retryAt > now) next = Math.min(next, q.retryAt);
+    }
+    if (next === Number.POSITIVE_INFINITY) this.disarm();
+    else if (next !== this.timerAt || this.timer === undefined) this.arm(next);
+  }
+
+  private arm(at: number): void {
+    this.disarm();
+    this.timerAt = at;
+    const delay = Math.max(0, at - this.clock.now());
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      this.pump();
+    }, delay);
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+}
+
+function clampIndex(v: number | undefined, n: number, fallback: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) return fallback;
+  return Math.min(n, Math.max(0, v));
+}
