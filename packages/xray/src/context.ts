@@ -1,0 +1,55 @@
+import { type Context, context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+
+/**
+ * The current X-Ray segment or subsegment lives in the OpenTelemetry context, under this key, so one
+ * AsyncLocalStorage carries both tracing systems and nested async work always finds its parent.
+ */
+export const XRAY_ENTITY_KEY = createContextKey('sightline.xray.entity');
+
+/** Reads what the xray backend stored in the active context (an opaque value for this module). */
+export function activeEntity<T>(): T | undefined {
+  return context.active().getValue(XRAY_ENTITY_KEY) as T | undefined;
+}
+
+/** Runs `fn` with `entity` as the current X-Ray entity, on top of whatever else the context holds. */
+export function withEntity<T, R>(entity: T, fn: () => R): R {
+  return context.with(context.active().setValue(XRAY_ENTITY_KEY, entity), fn);
+}
+
+// When tracing is off nobody registered a context manager and the API's no-op one forgets everything;
+// then we register AsyncLocalStorage ourselves, shared by every backend instance of this module.
+let owned: AsyncLocalStorageContextManager | undefined;
+let users = 0;
+
+/** Whether a working context manager is registered (the no-op manager always answers ROOT_CONTEXT). */
+export function contextPropagates(): boolean {
+  const probe: Context = ROOT_CONTEXT.setValue(XRAY_ENTITY_KEY, true);
+  return context.with(probe, () => context.active() === probe);
+}
+
+/** Makes sure a context manager runs; returns a release function that unregisters only what we registered. */
+export function acquireContextManager(): () => void {
+  users++;
+  if (!owned && !contextPropagates()) {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    if (context.setGlobalContextManager(manager)) owned = manager;
+    else manager.disable();
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    users--;
+    if (users === 0 && owned) {
+      owned = undefined;
+      // disable() unregisters the global manager and disables ours.
+      context.disable();
+    }
+  };
+}
+
+/** Whether this module registered the process's context manager (for the start-up summary). */
+export function ownsContextManager(): boolean {
+  return owned !== undefined;
+}

@@ -1,0 +1,150 @@
+import AWSXRay from 'aws-xray-sdk-core';
+import { type DocumentSink, PROTOCOL_HEADER_BYTES } from './emitter';
+
+/**
+ * Segment documents are the SDK's own `Segment` / `Subsegment` objects (ids, timing, nesting, the
+ * open-subsegment counter, errors as `cause`), subclassed only so that `flush()` goes to our size-aware
+ * writer and sink instead of the SDK's process-wide emitter, and so that the JSON carries no SDK internals.
+ */
+const { Segment: SdkSegment, Subsegment: SdkSubsegment } = AWSXRay;
+export type SdkEntity = InstanceType<typeof SdkSegment> | InstanceType<typeof SdkSubsegment>;
+
+// Bookkeeping fields of the SDK objects that are not part of the document.
+const INTERNAL = new Set(['segment', 'parent', 'counter', 'notTraced', 'noOp', 'exception']);
+
+function documentFields(entity: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entity)) {
+    if (INTERNAL.has(key) || value === undefined) continue;
+    if (key === 'subsegments' && (!Array.isArray(value) || value.length === 0)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+const WRITER = Symbol('sightline.xray.writer');
+
+export class XRaySegment extends SdkSegment {
+  declare [WRITER]: DocumentWriter;
+
+  override flush(): void {
+    this[WRITER].writeSegment(this);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return documentFields(this);
+  }
+}
+
+export class XRaySubsegment extends SdkSubsegment {
+  override flush(): void {
+    // Called by the SDK when it streams closed subsegments of a segment with many open ones.
+    const root = this.segment as XRaySegment | undefined;
+    root?.[WRITER]?.writeStreamed(this);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return documentFields(this);
+  }
+}
+
+/** A new root segment whose documents go to `writer`. */
+export function newSegment(writer: DocumentWriter, name: string, traceId?: string, parentId?: string) {
+  const segment = new XRaySegment(name, traceId, parentId);
+  Object.defineProperty(segment, WRITER, { value: writer, enumerable: false });
+  return segment;
+}
+
+export function newSubsegment(parent: SdkEntity, name: string): XRaySubsegment {
+  const sub = new XRaySubsegment(name);
+  parent.addSubsegment(sub);
+  return sub;
+}
+
+type Entity = SdkEntity & {
+  subsegments?: SdkEntity[];
+  metadata?: unknown;
+  annotations?: unknown;
+  cause?: { exceptions?: { stack?: unknown[] }[] };
+  type?: string;
+  parent_id?: string;
+  trace_id?: string;
+};
+
+/**
+ * Turns finished entities into datagrams no larger than `maxBytes`: a document that would not fit is sent
+ * as its parent part plus each subsegment as its own `"type":"subsegment"` document (recursively); one that
+ * still does not fit loses its metadata, then its stack frames, and only then is dropped (`too_large`).
+ */
+export class DocumentWriter {
+  /** Segments closed while subsegments were still open: sent when the last one closes, or at shutdown. */
+  readonly waiting = new Set<XRaySegment>();
+
+  constructor(
+    private readonly sink: DocumentSink,
+    private readonly maxBytes: number,
+  ) {}
+
+  writeSegment(segment: XRaySegment): void {
+    this.waiting.delete(segment);
+    if (segment.notTraced === true) return;
+    this.emit(segment as Entity, false);
+  }
+
+  writeStreamed(sub: XRaySubsegment): void {
+    if (sub.segment?.notTraced === true) return;
+    this.emit(sub as Entity, true);
+  }
+
+  /** Sends the segments still waiting for subsegments, with those marked in progress. */
+  flushWaiting(): void {
+    for (const segment of [...this.waiting]) this.writeSegment(segment);
+  }
+
+  private fits(json: string): boolean {
+    return Buffer.byteLength(json) + PROTOCOL_HEADER_BYTES <= this.maxBytes;
+  }
+
+  /** Sends `entity` when its JSON fits; says whether it did. */
+  private trySend(entity: Entity): boolean {
+    const json = serialize(entity);
+    if (json === undefined || !this.fits(json)) return false;
+    this.sink.send(json);
+    return true;
+  }
+
+  private emit(entity: Entity, standalone: boolean): void {
+    if (standalone) {
+      const sub = entity as InstanceType<typeof SdkSubsegment>;
+      entity.type = 'subsegment';
+      entity.parent_id = sub.parent.id;
+      entity.trace_id = sub.segment.trace_id;
+    }
+    if (this.trySend(entity)) return;
+    const children = entity.subsegments ?? [];
+    if (children.length > 0) {
+      entity.subsegments = [];
+      for (const child of children) this.emit(child as Entity, true);
+      if (this.trySend(entity)) return;
+    }
+    if (entity.metadata !== undefined) {
+      entity.metadata = {
+        sightline: {
+          truncated: `metadata removed: the document exceeded the ${this.maxBytes}-byte datagram`,
+        },
+      };
+      if (this.trySend(entity)) return;
+    }
+    for (const ex of entity.cause?.exceptions ?? []) ex.stack = [];
+    if (this.trySend(entity)) return;
+    this.sink.drop(serialize(entity) === undefined ? 'invalid' : 'too_large');
+  }
+}
+
+function serialize(entity: object): string | undefined {
+  try {
+    return JSON.stringify(entity, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+  } catch {
+    return undefined;
+  }
+}

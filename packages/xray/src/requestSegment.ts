@@ -1,0 +1,223 @@
+import {
+  formatXRayTraceHeader,
+  type HeaderValue,
+  isValidSpanId,
+  isValidXRayTraceId,
+  newSpanId,
+  newXRayTraceId,
+  parseXRayTraceHeader,
+  type RedactionPolicy,
+  redactUrl,
+} from '@sightline/core';
+import { withEntity } from './context';
+import { type DocumentWriter, newSegment, type XRaySegment } from './documents';
+import { addErrorTo } from './entityData';
+import { globMatch } from './sampler';
+
+/** The incoming request, as much as X-Ray records of it. */
+export interface RequestInfo {
+  method: string;
+  /** Absolute URL or path with query (`/api/activities/home?x=1`). */
+  url: string;
+  /** Host header value; defaults to `headers.host`. */
+  host?: string;
+  headers: Readonly<Record<string, HeaderValue>>;
+  remoteAddress?: string;
+  /** `https` when the connection is TLS. Default `http`. */
+  protocol?: 'http' | 'https';
+}
+
+/** Ids chosen by the caller (the OpenTelemetry server span), so both consoles show one trace. */
+export interface SegmentIds {
+  /** X-Ray form `1-…-…`. */
+  traceId?: string;
+  /** Segment id (the server span id), 16 hex digits. */
+  id?: string;
+  parentId?: string;
+  sampled?: boolean;
+}
+
+export interface ResponseInfo {
+  statusCode: number;
+  contentLength?: number;
+  error?: unknown;
+}
+
+export interface RequestSegment {
+  readonly traceId: string;
+  readonly id: string;
+  readonly sampled: boolean;
+  /** Value for the response's `X-Amzn-Trace-Id` header. */
+  readonly traceHeader: string;
+  /** Runs `fn` with this segment as the current X-Ray context. */
+  run<T>(fn: () => T): T;
+  addError(error: unknown): void;
+  /** Ends the segment (idempotent): response fields, error/throttle/fault flags, then sent. */
+  close(response: ResponseInfo): void;
+}
+
+/** What the xray backend keeps in the context for the current request and (sub)segment. */
+export interface ActiveEntity {
+  traceId: string;
+  segmentId: string;
+  /** The SDK entity, or undefined when the request is not sampled. */
+  entity: import('./documents').SdkEntity | undefined;
+}
+
+export function headerValue(headers: RequestInfo['headers'], name: string): string | undefined {
+  const v = headers[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v[0] : String(v);
+}
+
+const NAME_INVALID = /[^\p{L}\p{N}\s_.:/%&#=+\\\-@]/gu;
+
+/** X-Ray segment names allow letters, digits, whitespace and `_.:/%&#=+\-@`, 200 at most. */
+export function safeSegmentName(name: string): string {
+  const cleaned = name.replace(NAME_INVALID, '_').slice(0, 200);
+  return cleaned === '' ? 'unknown' : cleaned;
+}
+
+export function segmentName(
+  serviceName: string,
+  dynamicNaming: string | undefined,
+  host: string | undefined,
+) {
+  if (dynamicNaming !== undefined && host !== undefined && globMatch(dynamicNaming, host)) return host;
+  return serviceName;
+}
+
+export interface IncomingTrace {
+  traceId: string;
+  parentId: string | undefined;
+  /** The caller's decision when it made one (`Sampled=1/0`), or the OTel decision. */
+  sampled: boolean | undefined;
+  /** The caller sent `Sampled=?` (asks to be told the decision). */
+  askedDecision: boolean;
+}
+
+/** Ids from the caller (OTel) first, then `X-Amzn-Trace-Id`, else new ones. */
+export function incomingTrace(req: RequestInfo, ids: SegmentIds | undefined): IncomingTrace {
+  if (ids?.traceId !== undefined && isValidXRayTraceId(ids.traceId)) {
+    const parentId = ids.parentId !== undefined && isValidSpanId(ids.parentId) ? ids.parentId : undefined;
+    return { traceId: ids.traceId, parentId, sampled: ids.sampled, askedDecision: false };
+  }
+  const raw = headerValue(req.headers, 'x-amzn-trace-id');
+  const header = raw === undefined ? undefined : parseXRayTraceHeader(raw);
+  if (header) {
+    return {
+      traceId: header.root,
+      parentId: header.parent,
+      sampled: ids?.sampled ?? header.sampled,
+      askedDecision: /sampled=\?/i.test(raw!),
+    };
+  }
+  return { traceId: newXRayTraceId(), parentId: undefined, sampled: ids?.sampled, askedDecision: false };
+}
+
+/** `http.request` as X-Ray wants it: client_ip from the first `X-Forwarded-For` entry when present. */
+export function httpRequestFields(req: RequestInfo, policy: RedactionPolicy): Record<string, unknown> {
+  const host = req.host ?? headerValue(req.headers, 'host') ?? '';
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url);
+  const url = absolute ? req.url : `${req.protocol ?? 'http'}://${host}${req.url}`;
+  const forwarded = headerValue(req.headers, 'x-forwarded-for');
+  const out: Record<string, unknown> = {
+    method: req.method.toUpperCase(),
+    url: redactUrl(url, policy),
+  };
+  const clientIp = forwarded !== undefined ? forwarded.split(',')[0]!.trim() : req.remoteAddress;
+  if (clientIp) out.client_ip = clientIp;
+  if (forwarded !== undefined) out.x_forwarded_for = true;
+  const ua = headerValue(req.headers, 'user-agent');
+  if (ua !== undefined) out.user_agent = ua;
+  return out;
+}
+
+/** A sampled request's segment. */
+export class SampledRequestSegment implements RequestSegment {
+  readonly sampled = true;
+  readonly traceHeader: string;
+  private readonly segment: XRaySegment;
+  private readonly active: ActiveEntity;
+  private closed = false;
+
+  constructor(
+    private readonly writer: DocumentWriter,
+    private readonly policy: RedactionPolicy,
+    name: string,
+    trace: IncomingTrace,
+    id: string | undefined,
+    req: RequestInfo,
+    rule: string | undefined,
+  ) {
+    this.segment = newSegment(writer, safeSegmentName(name), trace.traceId, trace.parentId);
+    if (id !== undefined && isValidSpanId(id)) this.segment.id = id;
+    if (rule !== undefined) this.segment.setMatchedSamplingRule(rule);
+    (this.segment as unknown as { http: unknown }).http = { request: httpRequestFields(req, policy) };
+    this.active = { traceId: this.segment.trace_id, segmentId: this.segment.id, entity: this.segment };
+    this.traceHeader = formatXRayTraceHeader({ root: this.segment.trace_id, sampled: true });
+  }
+
+  get traceId(): string {
+    return this.segment.trace_id;
+  }
+
+  get id(): string {
+    return this.segment.id;
+  }
+
+  run<T>(fn: () => T): T {
+    return withEntity(this.active, fn);
+  }
+
+  addError(error: unknown): void {
+    if (!this.closed) addErrorTo(this.segment, error, this.policy);
+  }
+
+  close(response: ResponseInfo): void {
+    if (this.closed) return;
+    this.closed = true;
+    const seg = this.segment as XRaySegment & Record<string, unknown>;
+    const status = Number.isInteger(response.statusCode) ? response.statusCode : 0;
+    const http = seg.http as { response?: Record<string, number> };
+    http.response = { status };
+    if (response.contentLength !== undefined && Number.isFinite(response.contentLength)) {
+      http.response.content_length = response.contentLength;
+    }
+    if (response.error !== undefined) addErrorTo(this.segment, response.error, this.policy);
+    // The SDK's addError always sets fault; the status decides: 4xx error, 429 throttle, 5xx fault.
+    if (status >= 400 && status < 500) {
+      seg.error = true;
+      delete seg.fault;
+      if (status === 429) seg.throttle = true;
+    } else if (status >= 500) seg.fault = true;
+    this.segment.close();
+    // Subsegments still open (background work): the SDK sends the segment when the last one closes.
+    if ((this.segment as unknown as { counter: number }).counter > 0) this.writer.waiting.add(this.segment);
+  }
+}
+
+/** An unsampled request: ids for the headers and the logs, nothing recorded, nothing sent. */
+export class UnsampledRequestSegment implements RequestSegment {
+  readonly sampled = false;
+  readonly traceHeader: string;
+  readonly id: string;
+  private readonly active: ActiveEntity;
+
+  constructor(
+    readonly traceId: string,
+    id: string | undefined,
+  ) {
+    this.id = id !== undefined && isValidSpanId(id) ? id : newSpanId();
+    this.active = { traceId, segmentId: this.id, entity: undefined };
+    this.traceHeader = formatXRayTraceHeader({ root: traceId, sampled: false });
+  }
+
+  run<T>(fn: () => T): T {
+    return withEntity(this.active, fn);
+  }
+
+  addError(): void {}
+
+  close(): void {}
+}

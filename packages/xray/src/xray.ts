@@ -1,0 +1,253 @@
+import { type BackendLifecycle, type BackendReport, Deadline, diagnostics } from '@sightline/core';
+import type { ResolvedXRayConfig } from './config';
+import { acquireContextManager, activeEntity, withEntity } from './context';
+import { formatDaemonAddress } from './daemonAddress';
+import { DocumentWriter, newSubsegment } from './documents';
+import { type DocumentSink, UdpEmitter } from './emitter';
+import { addAnnotationTo, addErrorTo, addMetadataTo } from './entityData';
+import {
+  type ActiveEntity,
+  headerValue,
+  incomingTrace,
+  type RequestInfo,
+  type RequestSegment,
+  SampledRequestSegment,
+  type SegmentIds,
+  segmentName,
+  UnsampledRequestSegment,
+} from './requestSegment';
+import { LocalSampler, type Sampler, type SamplerClock } from './sampler';
+import { describeSampling } from './samplingRules';
+
+const log = diagnostics('xray');
+
+export interface SubsegmentOptions {
+  /** Indexed annotations (string, number or boolean values). */
+  annotations?: Record<string, unknown>;
+  /** Metadata entries, recorded under `namespace`. */
+  metadata?: Record<string, unknown>;
+  /** Metadata namespace. Default `default`. */
+  namespace?: string;
+}
+
+export interface XRayTraceIds {
+  /** `1-…-…` */
+  xrayTraceId: string;
+  /** The request segment's id. */
+  segmentId: string;
+  /** The current subsegment's id (the segment's id outside any subsegment). */
+  entityId: string;
+  sampled: boolean;
+}
+
+export interface XRayBackend extends BackendLifecycle {
+  openRequestSegment(req: RequestInfo, ids?: SegmentIds): RequestSegment;
+  /** Runs `fn` (sync or async) in a subsegment of the current (sub)segment; errors are recorded and re-thrown. */
+  subsegment<T>(name: string, fn: () => T, options?: SubsegmentOptions): T;
+  /** Wraps a handler so that each call runs in a subsegment (the Python SDK's `@xray_recorder.capture`). */
+  capture<A extends unknown[], R>(name: string, handler: (...args: A) => R): (...args: A) => R;
+  addAnnotation(key: string, value: string | number | boolean): void;
+  addMetadata(key: string, value: unknown, namespace?: string): void;
+  currentTraceIds(): XRayTraceIds | undefined;
+}
+
+/** Seams for tests and for another transport. */
+export interface XRayDependencies {
+  /** Where documents go. Default: UDP to the daemon. */
+  sink?: DocumentSink;
+  /** Clock and chance for the local sampler's reservoir. */
+  clock?: SamplerClock;
+  /** Replaces the sampler (e.g. the daemon's centralized one). */
+  sampler?: Sampler;
+}
+
+export class XRayContextMissingError extends Error {
+  constructor(what: string) {
+    super(
+      `X-Ray context missing: ${what} outside any request segment (AWS_XRAY_CONTEXT_MISSING=RUNTIME_ERROR)`,
+    );
+    this.name = 'XRayContextMissingError';
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** The path of an absolute or path-only URL, without query or fragment. */
+function urlPath(url: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return url;
+    }
+  }
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = {}): XRayBackend {
+  const { udp } = config.daemon;
+  const sink = deps.sink ?? new UdpEmitter(udp.host, udp.port, config.maxPendingDatagrams);
+  const writer = new DocumentWriter(sink, config.maxDatagramBytes);
+  const sampler: Sampler = deps.sampler ?? new LocalSampler(config.sampling, deps.clock);
+  const policy = config.redaction;
+  const releaseContext = acquireContextManager();
+  let stopped = false;
+
+  const contextMissing = (what: string): void => {
+    if (config.contextMissing === 'RUNTIME_ERROR') throw new XRayContextMissingError(what);
+    if (config.contextMissing === 'LOG_ERROR') {
+      log.warnOnce(`context-missing:${what}`, `${what} outside any request segment: nothing recorded`);
+    }
+  };
+
+  const current = (): ActiveEntity | undefined => activeEntity<ActiveEntity>();
+
+  const backend: XRayBackend = {
+    name: 'xray',
+
+    describe() {
+      const naming = config.dynamicNaming ? `, dynamic naming "${config.dynamicNaming}"` : '';
+      const sampling = deps.sampler
+        ? deps.sampler.describe()
+        : `${describeSampling(config.sampling)} (${config.samplingSource})`;
+      return `xray: daemon udp ${formatDaemonAddress(config.daemon)}, service "${config.serviceName}"${naming}, sampling ${sampling}`;
+    },
+
+    openRequestSegment(req, ids) {
+      try {
+        const trace = incomingTrace(req, ids);
+        const host = req.host ?? headerValue(req.headers, 'host');
+        const name = segmentName(config.serviceName, config.dynamicNaming, host);
+        let sampled = trace.sampled;
+        let rule: string | undefined;
+        if (stopped) sampled = false;
+        if (sampled === undefined) {
+          const decision = sampler.shouldSample({
+            serviceName: name,
+            host,
+            httpMethod: req.method,
+            urlPath: urlPath(req.url),
+          });
+          sampled = decision.sampled;
+          rule = decision.rule;
+        }
+        if (!sampled) {
+          sink.drop('not_sampled');
+          return new UnsampledRequestSegment(trace.traceId, ids?.id);
+        }
+        return new SampledRequestSegment(writer, policy, name, trace, ids?.id, req, rule);
+      } catch (error) {
+        log.warnOnce('open', `could not open an X-Ray segment: ${(error as Error).message}`);
+        return new UnsampledRequestSegment(ids?.traceId ?? '1-00000000-000000000000000000000000', ids?.id);
+      }
+    },
+
+    subsegment<T>(name: string, fn: () => T, options?: SubsegmentOptions): T {
+      const parent = current();
+      if (!parent) {
+        contextMissing(`subsegment "${name}"`);
+        return fn();
+      }
+      if (!parent.entity) return fn();
+      let sub: ReturnType<typeof newSubsegment>;
+      try {
+        sub = newSubsegment(parent.entity, String(name));
+        for (const [k, v] of Object.entries(options?.annotations ?? {})) addAnnotationTo(sub, k, v, policy);
+        for (const [k, v] of Object.entries(options?.metadata ?? {})) {
+          addMetadataTo(sub, k, v, options?.namespace, policy);
+        }
+      } catch (error) {
+        log.warnOnce('subsegment', `could not open an X-Ray subsegment: ${(error as Error).message}`);
+        return fn();
+      }
+      const active: ActiveEntity = { traceId: parent.traceId, segmentId: parent.segmentId, entity: sub };
+      const fail = (error: unknown) => {
+        addErrorTo(sub, error, policy);
+        sub.close();
+      };
+      let result: T;
+      try {
+        result = withEntity(active, fn);
+      } catch (error) {
+        fail(error);
+        throw error;
+      }
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          (value) => {
+            sub.close();
+            return value;
+          },
+          (error: unknown) => {
+            fail(error);
+            throw error;
+          },
+        ) as T;
+      }
+      sub.close();
+      return result;
+    },
+
+    capture(name, handler) {
+      return function captured(this: unknown, ...args) {
+        return backend.subsegment(name, () => handler.apply(this, args));
+      };
+    },
+
+    addAnnotation(key, value) {
+      const active = current();
+      if (!active) return contextMissing(`addAnnotation("${key}")`);
+      if (active.entity) addAnnotationTo(active.entity, key, value, policy);
+    },
+
+    addMetadata(key, value, namespace) {
+      const active = current();
+      if (!active) return contextMissing(`addMetadata("${key}")`);
+      if (active.entity) addMetadataTo(active.entity, key, value, namespace, policy);
+    },
+
+    currentTraceIds() {
+      const active = current();
+      if (!active) return undefined;
+      return {
+        xrayTraceId: active.traceId,
+        segmentId: active.segmentId,
+        entityId: active.entity?.id ?? active.segmentId,
+        sampled: active.entity !== undefined,
+      };
+    },
+
+    async forceFlush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
+      await sink.flush(timeoutMs).catch(() => {});
+      return sink.stats();
+    },
+
+    async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
+      if (!stopped) {
+        stopped = true;
+        const deadline = new Deadline(timeoutMs);
+        try {
+          writer.flushWaiting();
+          await sink.close(deadline.remainingMs());
+        } catch {
+          // shutdown never rejects
+        }
+        sampler.close?.();
+        releaseContext();
+      }
+      return sink.stats();
+    },
+
+    stats() {
+      return sink.stats();
+    },
+  };
+  return backend;
+}
