@@ -13,8 +13,10 @@ const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 function run(cmd, args, { allowFail = false, quiet = false } = {}) {
+  const started = Date.now();
   const res = spawnSync(cmd, args, { cwd: root, env, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
   if (res.error) throw res.error;
+  if (!quiet || res.status !== 0) console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (res.status !== 0 && !allowFail) {
     if (quiet) process.stderr.write(`${res.stdout ?? ''}${res.stderr ?? ''}`);
     console.error(`\n✗ ${cmd} ${args.join(' ')} exited with ${res.status}`);
