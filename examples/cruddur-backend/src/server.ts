@@ -1,6 +1,6 @@
-// Entry point (Python: `flask run --host=0.0.0.0 --port=4567`). The set-up module is imported first
-// so telemetry is configured before anything else loads.
-
+// Entry point (Python: `flask run --host=0.0.0.0 --port=4567`).
+// The set-up module is evaluated first, so telemetry is configured before Express loads.
+import './observability.js';
 import { createApp } from './app.js';
 import { obs } from './observability.js';
 
@@ -12,7 +12,7 @@ const server = createApp(obs).listen(port, host, () => {
 });
 
 // Graceful stop (docker stop, ECS, Ctrl-C): refuse new connections, let in-flight requests finish,
-// then flush every backend under one deadline before exiting.
+// then flush every backend under one deadline (SIGHTLINE_SHUTDOWN_TIMEOUT_MS) before exiting.
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
@@ -20,7 +20,7 @@ function stop(signal: NodeJS.Signals): void {
   obs.logger.info(`${signal}: shutting down`);
   const flushAndExit = (): void => {
     void obs
-      .shutdown({ timeoutMs: 5000 })
+      .shutdown() // deadline: SIGHTLINE_SHUTDOWN_TIMEOUT_MS, default 5 s
       .catch(() => undefined)
       .finally(() => process.exit(0));
   };
