@@ -1,4 +1,5 @@
 import { type BackendLifecycle, type BackendReport, Deadline, diagnostics } from '@sightline/core';
+import { CentralizedSampler } from './centralizedSampler';
 import type { ResolvedXRayConfig } from './config';
 import { acquireContextManager, activeEntity, withEntity } from './context';
 import { formatDaemonAddress } from './daemonAddress';
@@ -95,7 +96,11 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
   const { udp } = config.daemon;
   const sink = deps.sink ?? new UdpEmitter(udp.host, udp.port, config.maxPendingDatagrams);
   const writer = new DocumentWriter(sink, config.maxDatagramBytes);
-  const sampler: Sampler = deps.sampler ?? new LocalSampler(config.sampling, deps.clock);
+  const sampler: Sampler =
+    deps.sampler ??
+    (config.centralizedSampling
+      ? new CentralizedSampler(config)
+      : new LocalSampler(config.sampling, deps.clock));
   const policy = config.redaction;
   const releaseContext = acquireContextManager();
   let stopped = false;
@@ -114,9 +119,10 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
 
     describe() {
       const naming = config.dynamicNaming ? `, dynamic naming "${config.dynamicNaming}"` : '';
-      const sampling = deps.sampler
-        ? deps.sampler.describe()
-        : `${describeSampling(config.sampling)} (${config.samplingSource})`;
+      const sampling =
+        deps.sampler || config.centralizedSampling
+          ? sampler.describe()
+          : `${describeSampling(config.sampling)} (${config.samplingSource})`;
       return `xray: daemon udp ${formatDaemonAddress(config.daemon)}, service "${config.serviceName}"${naming}, sampling ${sampling}`;
     },
 

@@ -1,0 +1,52 @@
+import { diagnostics } from '@sightline/core';
+import AWSXRay from 'aws-xray-sdk-core';
+import type { ResolvedXRayConfig } from './config';
+import type { Sampler, SamplingDecision, SamplingRequest } from './sampler';
+import { toSdkRulesFile } from './samplingRules';
+
+const log = diagnostics('xray');
+
+interface SdkDefaultSampler {
+  shouldSample(request: Record<string, unknown>): boolean | string | undefined;
+  setLocalRules(source: Record<string, unknown>): void;
+}
+
+/**
+ * Centralized sampling: the SDK's own sampler polls `GetSamplingRules` (5 min) and `GetSamplingTargets`
+ * (10 s) through the daemon's TCP proxy, and falls back to our local rules (handed to it in its `version: 2`
+ * shape) while the daemon does not answer. It is process-wide in the SDK, so one configuration wins.
+ */
+export class CentralizedSampler implements Sampler {
+  private readonly sdk: SdkDefaultSampler | undefined;
+
+  constructor(private readonly config: ResolvedXRayConfig) {
+    const { udp, tcp } = config.daemon;
+    try {
+      // Ignored by the SDK when AWS_XRAY_DAEMON_ADDRESS is set in the process (it read that at load).
+      AWSXRay.setDaemonAddress(`udp:${udp.host}:${udp.port} tcp:${tcp.host}:${tcp.port}`);
+      const sampler = (AWSXRay.middleware as unknown as { sampler: SdkDefaultSampler }).sampler;
+      sampler.setLocalRules(toSdkRulesFile(config.sampling));
+      this.sdk = sampler;
+    } catch (error) {
+      log.warnOnce(
+        'centralized',
+        `centralized sampling unavailable, using local rules: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  shouldSample(request: SamplingRequest): SamplingDecision {
+    if (!this.sdk) return { sampled: false, rule: undefined };
+    try {
+      const decision = this.sdk.shouldSample({ ...request });
+      if (typeof decision === 'string') return { sampled: true, rule: decision };
+      return { sampled: decision === true, rule: undefined };
+    } catch {
+      return { sampled: false, rule: undefined };
+    }
+  }
+
+  describe(): string {
+    return `centralized through the daemon (tcp ${this.config.daemon.tcp.host}:${this.config.daemon.tcp.port}), falling back to local rules`;
+  }
+}
