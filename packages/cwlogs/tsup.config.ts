@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts' }));
+export default defineConfig(
+  packageBuild({ index: 'src/index.ts', pino: 'src/pino.ts', winston: 'src/winston.ts' }),
+);
