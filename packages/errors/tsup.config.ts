@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts' }));
+// shims: `import.meta.url` in the CJS build, for the optional `@opentelemetry/api` lookup.
+export default defineConfig({ ...packageBuild({ index: 'src/index.ts' }), shims: true });
