@@ -1,4 +1,6 @@
-import { syncBuiltinESMExports } from 'node:module';
+import type { IncomingMessage } from 'node:http';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -68,6 +70,29 @@ function createExporter(config: ResolvedTracingConfig): SpanExporter {
     compression: config.compression as OtlpExporterConfig['compression'],
     timeoutMillis: config.timeoutMs,
   });
+}
+
+/**
+ * An incoming OTLP export (a collector running in this process, like `@sightline/local` in tests) is
+ * not traced: its server span would be exported in turn, and so on forever.
+ */
+function isOtlpExport(request: IncomingMessage): boolean {
+  const agent = request.headers['user-agent'];
+  return typeof agent === 'string' && agent.includes('OTel-OTLP-Exporter-');
+}
+
+/**
+ * The http instrumentation patches `http`/`https` when they are next `require`d (require-in-the-middle).
+ * An ESM service imports them without `require`, so require them here once; then sync the ESM named
+ * exports so that `import { request } from 'node:http'` sees the patched functions too.
+ */
+function patchBuiltinsNow(config: ResolvedTracingConfig): void {
+  if (!config.instrumentations.http) return;
+  // Any absolute path works as the base for resolving built-in modules.
+  const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
+  req('http');
+  req('https');
+  syncBuiltinESMExports();
 }
 
 function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
@@ -147,11 +172,11 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     registered.context = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     registered.propagation = propagation.setGlobalPropagator(createPropagator());
     const instrumentations: Instrumentation[] = [];
-    if (config.instrumentations.http) instrumentations.push(new HttpInstrumentation());
+    if (config.instrumentations.http)
+      instrumentations.push(new HttpInstrumentation({ ignoreIncomingRequestHook: isOtlpExport }));
     if (config.instrumentations.undici) instrumentations.push(new UndiciInstrumentation());
     unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
-    // Named ESM imports of node:http (`import { request } from 'node:http'`) see patched functions only after this.
-    syncBuiltinESMExports();
+    patchBuiltinsNow(config);
   } catch (error) {
     diag.error(
       `tracing could not start and stays off: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,4 @@
-import type { Env } from '@sightline/core';
+import { createDiagnostics, type Env } from '@sightline/core';
 import type { Local } from '@sightline/local';
 import {
   resolveTracingConfig,
@@ -24,7 +24,11 @@ export function startAgainst(
     {},
   );
   if (problems.length > 0) throw new Error(`bad test options: ${JSON.stringify(problems)}`);
-  const backend = startTracing(config, deps);
+  // Quiet unless a test passes its own diagnostics to assert on the warnings.
+  const backend = startTracing(config, {
+    diagnostics: createDiagnostics('tracing', { level: 'none' }),
+    ...deps,
+  });
   started.push(backend);
   return backend;
 }
