@@ -96,11 +96,14 @@ export class Batcher {
   private timerAt = Number.POSITIVE_INFINITY;
   private pumpQueued = false;
   private closed = false;
+  // CloudWatch rejects events older than 14 days, or than the group's retention when we set one.
+  private readonly maxAgeMs: number;
 
   constructor(private readonly o: BatcherOptions) {
     this.clock = o.clock ?? realClock;
     this.diag = o.diagnostics ?? diagnostics('cwlogs');
     this.random = o.random ?? Math.random;
+    this.maxAgeMs = Math.min(MAX_AGE_MS, (o.retentionInDays ?? 14) * 24 * 3600_000);
     this.drops = new DropCounter((reason, n) =>
       this.diag.warn(`dropped ${n} log event(s): ${reason} (further drops are counted in stats())`),
     );
@@ -137,7 +140,7 @@ export class Batcher {
       this.drops.add('too_new');
       return false;
     }
-    if (timestamp < now - MAX_AGE_MS + AGE_MARGIN_MS) {
+    if (timestamp < now - this.maxAgeMs + AGE_MARGIN_MS) {
       this.drops.add('too_old');
       return false;
     }
@@ -263,7 +266,7 @@ export class Batcher {
   /** Starts every request that is due and that the concurrency limit allows, then re-arms the timer. */
   private pump(): void {
     const now = this.clock.now();
-    const oldestAllowed = now - MAX_AGE_MS + AGE_MARGIN_MS;
+    const oldestAllowed = now - this.maxAgeMs + AGE_MARGIN_MS;
     for (const q of this.streams.values()) {
       if (q.firstNewAt !== undefined && q.firstNewAt + this.o.sendIntervalMs <= now) q.drain = true;
       if (q.retryPending && q.retryAt <= now) {
