@@ -29,12 +29,14 @@ const log = diagnostics('xray');
 /** Handed to the socket per event-loop turn, so a daemon reading in the same loop (tests, local) keeps up. */
 const BYTES_PER_TURN = 32 * 1024;
 const DATAGRAMS_PER_TURN = 16;
+/** Past this many waiting, pacing stops: sustained load must not fill the queue and drop. */
+const BACKLOG_FULL_SPEED = 512;
 
 /**
  * One UDP socket of our own per backend (the SDK's emitter is a process-wide singleton that reports
  * nothing back), so each datagram's outcome is counted: `sent` when the kernel took it, `send_failed`
  * for DNS or socket errors, `too_large` for EMSGSIZE, `queue_full` past `maxPending` waiting or in flight.
- * Sends happen off the request path, in `setImmediate` turns of at most 16 datagrams or 32 KB, so a burst does not overrun
+ * Sends happen off the request path, in `setImmediate` turns of at most 16 datagrams or 32 KB (unpaced past a backlog of 512), so a burst does not overrun
  * the receiver's socket buffer (about 208 KB on Linux) before it gets a chance to read.
  */
 export class UdpEmitter implements DocumentSink {
@@ -85,9 +87,14 @@ export class UdpEmitter implements DocumentSink {
 
   private drain(): void {
     this.scheduled = false;
+    const paced = this.queue.length <= BACKLOG_FULL_SPEED;
     let bytes = 0;
     let count = 0;
-    while (this.queue.length > 0 && bytes < BYTES_PER_TURN && count++ < DATAGRAMS_PER_TURN && !this.closed) {
+    while (
+      this.queue.length > 0 &&
+      !this.closed &&
+      (!paced || (bytes < BYTES_PER_TURN && count++ < DATAGRAMS_PER_TURN))
+    ) {
       const message = this.queue.shift()!;
       bytes += message.length;
       this.inFlight++;
