@@ -104,7 +104,7 @@ export class HttpReceiver {
     const { store, faults, backend } = this.options;
     const raw = await readBody(req, this.options.maxBodyBytes);
     let reply: HttpReply;
-    const fault = faults.take();
+    const fault = raw === undefined ? undefined : faults.take();
     if (raw === undefined) {
       reply = { status: 413, contentType: 'text/plain', body: 'request body too large', outcome: 'rejected' };
       store.reject({ backend, at: Date.now(), reason: 'body_too_large', message: reply.body as string });
