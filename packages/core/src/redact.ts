@@ -79,6 +79,8 @@ export const DEFAULT_REDACTED_PATTERNS: readonly RegExp[] = [
   /(aws_?secret_?access_?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{40}/gi,
   // Credentials embedded in URLs: scheme://user:password@host
   /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)[^\s/@]+(?=@)/gi,
+  // `password=…`, `token: …` and the like inside free text (error messages, log lines).
+  /\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|client[_-]?secret)\s*[=:]\s*)[^\s&,;"']+/gi,
   // JSON Web Tokens.
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g,
 ];

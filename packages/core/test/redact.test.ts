@@ -167,6 +167,14 @@ describe('redactString and redactUrl', () => {
     expect(out).toContain('https://user:[REDACTED]@example.com/x');
   });
 
+  it('masks key=value secrets written in free text', () => {
+    expect(redactString('login failed with password=hunter2 for andrew')).toBe(
+      `login failed with password=${R} for andrew`,
+    );
+    expect(redactString('api_key: abc123, user: bob')).toBe(`api_key: ${R}, user: bob`);
+    expect(redactString('tokenizer=fine')).toBe('tokenizer=fine');
+  });
+
   it('masks sensitive query parameters and keeps others', () => {
     expect(redactUrl('/api/search?term=x&token=abc&api_key=k#frag')).toBe(
       '/api/search?term=x&token=%5BREDACTED%5D&api_key=%5BREDACTED%5D',
