@@ -17,14 +17,24 @@ export interface ProcessCaptureDeps {
  *   in its default `throw` (or `strict`) mode: Node then prints it with the source line of where the
  *   error was created, as for the original throw, and exits with code 1. In other modes it is
  *   re-thrown from a fresh tick (same stack and exit code; the source excerpt shows the re-throw).
- * - an unhandled rejection is rejected again, unhandled, so Node applies its mode (default: print,
- *   exit 1; `warn`: a warning, the process continues and our listeners come back).
+ * - an unhandled rejection, in the default `throw` mode, is rejected again, unhandled: Node prints it
+ *   and exits 1 (if the process survives, our listeners come back). In the `warn`, `warn-with-error-code`
+ *   and `none` modes Node has already acted when the event fires, so nothing more is done.
  * With other listeners for the event, the application decides and we only report and flush.
  * Returns the uninstaller (idempotent).
  */
 export function installProcessCapture(deps: ProcessCaptureDeps): () => void {
   let installed = true;
   let crashing = false;
+  // In `strict` mode one rejection reaches both listeners: report it once.
+  const reported = new WeakSet<object>();
+  const reportOnce = (value: unknown, level: RollbarLevel, origin: string) => {
+    if (typeof value === 'object' && value !== null) {
+      if (reported.has(value)) return;
+      reported.add(value);
+    }
+    safe(() => deps.report(value, level, origin));
+  };
 
   const listen = () => {
     if (!installed) return;
@@ -39,7 +49,7 @@ export function installProcessCapture(deps: ProcessCaptureDeps): () => void {
   };
 
   function onUncaught(err: unknown, origin: unknown): void {
-    safe(() => deps.report(err, 'critical', String(origin ?? 'uncaughtException')));
+    reportOnce(err, 'critical', String(origin ?? 'uncaughtException'));
     if (process.listenerCount('uncaughtException') > 1) {
       void deps.flush(deps.timeoutMs).catch(() => undefined);
       return;
@@ -50,7 +60,9 @@ export function installProcessCapture(deps: ProcessCaptureDeps): () => void {
       stepAside();
       installed = false;
       // Only when no rejection listener would swallow it.
-      const viaRejection = process.listenerCount('unhandledRejection') === 0 && rejectionsAreFatal();
+      const mode = rejectionMode();
+      const viaRejection =
+        process.listenerCount('unhandledRejection') === 0 && (mode === 'throw' || mode === 'strict');
       if (typeof err === 'object' && err !== null && viaRejection) {
         void Promise.reject(err);
       } else {
@@ -62,8 +74,10 @@ export function installProcessCapture(deps: ProcessCaptureDeps): () => void {
   }
 
   function onRejection(reason: unknown): void {
-    safe(() => deps.report(reason, 'error', 'unhandledRejection'));
-    if (process.listenerCount('unhandledRejection') > 1) {
+    reportOnce(reason, 'error', 'unhandledRejection');
+    // Only the default `throw` mode acts after the event; `warn`, `warn-with-error-code` and `none`
+    // have already done their part, and `strict` went through `uncaughtException` first.
+    if (process.listenerCount('unhandledRejection') > 1 || rejectionMode() !== 'throw') {
       void deps.flush(deps.timeoutMs).catch(() => undefined);
       return;
     }
@@ -92,17 +106,17 @@ export function installProcessCapture(deps: ProcessCaptureDeps): () => void {
   }
 }
 
-/** Whether Node turns an unhandled rejection into a fatal exception (`throw`, the default, or `strict`). */
-export function rejectionsAreFatal(
+/** Node's `--unhandled-rejections` mode (`throw` when not set), from the command line or NODE_OPTIONS. */
+export function rejectionMode(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string | undefined = process.env.NODE_OPTIONS,
-): boolean {
+): string {
   let mode = 'throw';
   for (const flag of [...(nodeOptions ?? '').split(/\s+/), ...execArgv]) {
     const m = /^--unhandled-rejections=([\w-]+)$/.exec(flag);
     if (m) mode = m[1]!;
   }
-  return mode === 'throw' || mode === 'strict';
+  return mode;
 }
 
 /**
