@@ -1,4 +1,8 @@
 import type { DiagnosticsLevel, RedactionOptions } from '@sightline/core';
+import type { CloudWatchLogsOptions } from '@sightline/cwlogs';
+import type { ErrorsOptions } from '@sightline/errors';
+import type { TracingOptions } from '@sightline/tracing';
+import type { XRayOptions } from '@sightline/xray';
 
 /** Access-log line written when a response finishes. */
 export interface AccessLogOptions {
@@ -44,4 +48,12 @@ export interface ObservabilityOptions {
   logger?: LoggerOptions;
   /** Access-log line per request (adapters). */
   accessLog?: AccessLogOptions;
+  /** Traces to Honeycomb or any OTLP collector (`@sightline/tracing`); `false` turns it off. See docs/tracing.md. */
+  tracing?: TracingOptions | false;
+  /** X-Ray segments (`@sightline/xray`); `false` turns it off. See docs/xray.md. */
+  xray?: XRayOptions | false;
+  /** CloudWatch Logs (`@sightline/cwlogs`); `false` turns it off. See docs/cwlogs.md. */
+  cwlogs?: CloudWatchLogsOptions | false;
+  /** Rollbar (`@sightline/errors`); `false` turns it off. See docs/errors.md. */
+  errors?: ErrorsOptions | false;
 }

@@ -1,0 +1,53 @@
+import { STATUS_CODES } from 'node:http';
+
+export interface AccessLogRecord {
+  method: string;
+  /** Path with query, already redacted. */
+  path: string;
+  route?: string;
+  status: number;
+  durationMs: number;
+  clientIp?: string;
+  userAgent?: string;
+  protocol: 'http' | 'https';
+  contentLength?: number;
+  at: Date;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Cruddur's line (Flask's `after_request` with `strftime('[%Y-%b-%d %H:%M]')`):
+ * `[2026-Nov-27 19:45] 127.0.0.1 GET http /api/activities/search?term=x 200 OK`. Local time, as
+ * Python's strftime used.
+ */
+export function formatCruddurLine(r: AccessLogRecord): string {
+  const d = r.at;
+  const stamp = `[${d.getFullYear()}-${MONTHS[d.getMonth()]}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}]`;
+  const status = `${r.status} ${STATUS_CODES[r.status] ?? ''}`.trimEnd();
+  return `${stamp} ${r.clientIp ?? '-'} ${r.method} ${r.protocol} ${r.path} ${status}`;
+}
+
+/** Structured fields of the JSON access-log event. */
+export function accessLogFields(r: AccessLogRecord): Record<string, unknown> {
+  return {
+    http: {
+      method: r.method,
+      path: r.path,
+      ...(r.route ? { route: r.route } : {}),
+      status: r.status,
+      duration_ms: Math.round(r.durationMs * 1000) / 1000,
+      ...(r.clientIp ? { client_ip: r.clientIp } : {}),
+      ...(r.userAgent ? { user_agent: r.userAgent } : {}),
+      ...(r.contentLength !== undefined ? { response_bytes: r.contentLength } : {}),
+    },
+  };
+}
+
+/** The client address, honouring the first `x-forwarded-for` entry as X-Ray and Flask behind a proxy do. */
+export function clientIp(forwardedFor: string | string[] | undefined, socketAddress: string | undefined) {
+  const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
+  const ip = first || socketAddress;
+  return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Local, startLocal } from '@sightline/local';
+
+export const TOKEN = 'fake-rollbar-token-for-tests-0001';
+
+/** @sightline/local plus the env that points all four backends at it. */
+export async function startBackends(): Promise<{ local: Local; env: Record<string, string> }> {
+  const local = await startLocal();
+  const env: Record<string, string> = {
+    ...(local.env as unknown as Record<string, string>),
+    OTEL_SERVICE_NAME: 'facade-test',
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    SIGHTLINE_CWLOGS_GROUP: 'facade-test',
+    SIGHTLINE_CWLOGS_SEND_INTERVAL_MS: '200',
+    ROLLBAR_ACCESS_TOKEN: TOKEN,
+    AWS_XRAY_URL: '*',
+    SIGHTLINE_SUMMARY: 'false',
+    SIGHTLINE_HANDLE_SIGNALS: 'false',
+  };
+  return { local, env };
+}
+
+export function baseUrl(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function listen(server: Server): Promise<Server> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export function close(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+}
+
+export const xrayId = (traceId: string) => `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
