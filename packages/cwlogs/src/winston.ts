@@ -42,12 +42,24 @@ export class SightlineCloudWatchTransport extends TransportStream {
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {
     const formatted = info[MESSAGE];
-    const message =
-      typeof formatted === 'string'
-        ? redactString(formatted, this.policy)
-        : JSON.stringify(redactValue(info, this.policy));
-    this.backend.put({ message });
+    this.backend.put({ message: this.redact(typeof formatted === 'string' ? formatted : undefined, info) });
     callback();
+  }
+
+  /**
+   * A JSON line (winston's `json` format) is parsed and its fields redacted by name; any other
+   * formatted line is pattern-masked; without a format the info object itself is redacted.
+   */
+  private redact(formatted: string | undefined, info: Record<string | symbol, unknown>): string {
+    if (formatted === undefined) return JSON.stringify(redactValue(info, this.policy));
+    if (formatted.startsWith('{')) {
+      try {
+        return JSON.stringify(redactValue(JSON.parse(formatted), this.policy));
+      } catch {
+        // not JSON after all: mask patterns below
+      }
+    }
+    return redactString(formatted, this.policy);
   }
 
   /** Resolves when everything logged so far is acknowledged or counted. */
