@@ -37,4 +37,28 @@ describe('X-Ray daemon receiver', () => {
     expect(subs[0]).toMatchObject({ name: 'db-query', annotations: { rows: 3 } });
     expect(local.requests({ backend: 'xray' })[0]).toMatchObject({ outcome: 'ok', operation: 'datagram' });
   });
+
+  it('accepts what the SDK streams: subsegment documents, errors with causes, metadata', async () => {
+    AWSXRay.setStreamingThreshold(0);
+    try {
+      const segment = new AWSXRay.Segment('streaming');
+      // The SDK streams a closed subsegment while others are still open (open count > threshold).
+      const sub = segment.addNewSubsegment('remote-call');
+      const other = segment.addNewSubsegment('still-open');
+      sub.addMetadata('payload', { nested: [1, 2] });
+      sub.addError(new Error('downstream failed'));
+      sub.close();
+      other.close();
+      segment.addAnnotation('user_id', 'u-1');
+      segment.close();
+      await local.waitFor(() => local.segments().length === 2);
+      const [subDoc, segDoc] = local.segments();
+      expect(subDoc).toMatchObject({ kind: 'subsegment', name: 'remote-call', parentId: segment.id });
+      expect(subDoc!.document).toMatchObject({ trace_id: segment.trace_id, fault: true });
+      expect(segDoc).toMatchObject({ kind: 'segment', name: 'streaming' });
+      expect(local.rejections()).toEqual([]);
+    } finally {
+      AWSXRay.setStreamingThreshold(100);
+    }
+  });
 });
