@@ -1,13 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { join } from 'node:path';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
@@ -20,6 +13,7 @@ import {
 } from '@sightline/core';
 import { BoundedSpanProcessor, CountingExporter, DeliveryState } from './delivery';
 import { describeTracing } from './describe';
+import { enableInstrumentations } from './instrumentations';
 import type { ResolvedTracingConfig } from './options';
 import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
 import { buildResource } from './resource';
@@ -72,29 +66,6 @@ function createExporter(config: ResolvedTracingConfig): SpanExporter {
   });
 }
 
-/**
- * An incoming OTLP export (a collector running in this process, like `@sightline/local` in tests) is
- * not traced: its server span would be exported in turn, and so on forever.
- */
-function isOtlpExport(request: IncomingMessage): boolean {
-  const agent = request.headers['user-agent'];
-  return typeof agent === 'string' && agent.includes('OTel-OTLP-Exporter-');
-}
-
-/**
- * The http instrumentation patches `http`/`https` when they are next `require`d (require-in-the-middle).
- * An ESM service imports them without `require`, so require them here once; then sync the ESM named
- * exports so that `import { request } from 'node:http'` sees the patched functions too.
- */
-function patchBuiltinsNow(config: ResolvedTracingConfig): void {
-  if (!config.instrumentations.http) return;
-  // Any absolute path works as the base for resolving built-in modules.
-  const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
-  req('http');
-  req('https');
-  syncBuiltinESMExports();
-}
-
 function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
   const report = (): BackendReport => ({ sent: 0, dropped: {}, pending: 0 });
   return {
@@ -124,7 +95,6 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     try {
       unregisterInstrumentations?.();
       unregisterInstrumentations = undefined;
-      syncBuiltinESMExports();
     } catch {
       // best effort: instrumentations un-patch themselves
     }
@@ -171,12 +141,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     }
     registered.context = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     registered.propagation = propagation.setGlobalPropagator(createPropagator());
-    const instrumentations: Instrumentation[] = [];
-    if (config.instrumentations.http)
-      instrumentations.push(new HttpInstrumentation({ ignoreIncomingRequestHook: isOtlpExport }));
-    if (config.instrumentations.undici) instrumentations.push(new UndiciInstrumentation());
-    unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
-    patchBuiltinsNow(config);
+    unregisterInstrumentations = enableInstrumentations(provider, config.instrumentations);
   } catch (error) {
     diag.error(
       `tracing could not start and stays off: ${error instanceof Error ? error.message : String(error)}`,
