@@ -1,15 +1,19 @@
+/// <reference path="./vendor.d.ts" />
 import { diagnostics } from '@sightline/core';
-import AWSXRay from 'aws-xray-sdk-core';
+// Deep imports: the SDK's index would create a cls-hooked namespace (see documents.ts).
+import * as daemonConfigModule from 'aws-xray-sdk-core/dist/lib/daemon_config.js';
+import defaultSampler from 'aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js';
 import type { ResolvedXRayConfig } from './config';
 import type { Sampler, SamplingDecision, SamplingRequest } from './sampler';
 import { toSdkRulesFile } from './samplingRules';
 
 const log = diagnostics('xray');
 
-interface SdkDefaultSampler {
-  shouldSample(request: Record<string, unknown>): boolean | string | undefined;
-  setLocalRules(source: Record<string, unknown>): void;
-}
+type SdkDefaultSampler = typeof defaultSampler;
+
+// A CommonJS object: under ESM its functions are only reachable through `default`.
+const daemonConfig =
+  (daemonConfigModule as unknown as { default?: typeof daemonConfigModule }).default ?? daemonConfigModule;
 
 /**
  * Centralized sampling: the SDK's own sampler polls `GetSamplingRules` (5 min) and `GetSamplingTargets`
@@ -23,10 +27,9 @@ export class CentralizedSampler implements Sampler {
     const { udp, tcp } = config.daemon;
     try {
       // Ignored by the SDK when AWS_XRAY_DAEMON_ADDRESS is set in the process (it read that at load).
-      AWSXRay.setDaemonAddress(`udp:${udp.host}:${udp.port} tcp:${tcp.host}:${tcp.port}`);
-      const sampler = (AWSXRay.middleware as unknown as { sampler: SdkDefaultSampler }).sampler;
-      sampler.setLocalRules(toSdkRulesFile(config.sampling));
-      this.sdk = sampler;
+      daemonConfig.setDaemonAddress(`udp:${udp.host}:${udp.port} tcp:${tcp.host}:${tcp.port}`);
+      defaultSampler.setLocalRules(toSdkRulesFile(config.sampling));
+      this.sdk = defaultSampler;
     } catch (error) {
       log.warnOnce(
         'centralized',

@@ -1,12 +1,16 @@
-import AWSXRay from 'aws-xray-sdk-core';
+// Deep imports on purpose: the SDK's index creates a cls-hooked namespace (process-wide async hooks) when
+// it loads, unless AWS_XRAY_MANUAL_MODE is set. The segment classes alone load no context machinery.
+
+import SdkSubsegment from 'aws-xray-sdk-core/dist/lib/segments/attributes/subsegment.js';
+import SdkSegment from 'aws-xray-sdk-core/dist/lib/segments/segment.js';
 import { type DocumentSink, PROTOCOL_HEADER_BYTES } from './emitter';
+import { newEntityId, newTraceId } from './ids';
 
 /**
  * Segment documents are the SDK's own `Segment` / `Subsegment` objects (ids, timing, nesting, the
  * open-subsegment counter, errors as `cause`), subclassed only so that `flush()` goes to our size-aware
  * writer and sink instead of the SDK's process-wide emitter, and so that the JSON carries no SDK internals.
  */
-const { Segment: SdkSegment, Subsegment: SdkSubsegment } = AWSXRay;
 export type SdkEntity = InstanceType<typeof SdkSegment> | InstanceType<typeof SdkSubsegment>;
 
 // Bookkeeping fields of the SDK objects that are not part of the document.
@@ -24,8 +28,24 @@ function documentFields(entity: object): Record<string, unknown> {
 
 const WRITER = Symbol('sightline.xray.writer');
 
+/** Identifies our documents in `aws.xray` (what the SDK's index would set as its SDK data). */
+const SDK_DATA = { sdk: 'X-Ray for Node.js', package: '@sightline/xray' };
+
 export class XRaySegment extends SdkSegment {
   declare [WRITER]: DocumentWriter;
+
+  /** Replaces the SDK's init (called by its constructor): pooled random ids, no process-wide SDK state. */
+  init(name: string, rootId?: string | null, parentId?: string | null): void {
+    const self = this as unknown as Record<string, unknown>;
+    self.trace_id = rootId ?? newTraceId();
+    self.id = newEntityId();
+    self.start_time = Date.now() / 1000;
+    self.name = name;
+    self.in_progress = true;
+    self.counter = 0;
+    if (parentId) self.parent_id = parentId;
+    self.aws = { xray: { ...SDK_DATA } };
+  }
 
   override flush(): void {
     this[WRITER].writeSegment(this);
@@ -37,6 +57,17 @@ export class XRaySegment extends SdkSegment {
 }
 
 export class XRaySubsegment extends SdkSubsegment {
+  /** Replaces the SDK's init (called by its constructor): a pooled random id. */
+  init(name: string): void {
+    const self = this as unknown as Record<string, unknown>;
+    self.id = newEntityId();
+    self.name = name;
+    self.start_time = Date.now() / 1000;
+    self.in_progress = true;
+    self.counter = 0;
+    self.notTraced = false;
+  }
+
   override flush(): void {
     // Called by the SDK when it streams closed subsegments of a segment with many open ones.
     const root = this.segment as XRaySegment | undefined;
@@ -49,7 +80,7 @@ export class XRaySubsegment extends SdkSubsegment {
 }
 
 /** A new root segment whose documents go to `writer`. */
-export function newSegment(writer: DocumentWriter, name: string, traceId?: string, parentId?: string) {
+export function newSegment(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
   const segment = new XRaySegment(name, traceId, parentId);
   Object.defineProperty(segment, WRITER, { value: writer, enumerable: false });
   return segment;

@@ -3,8 +3,6 @@ import {
   type HeaderValue,
   isValidSpanId,
   isValidXRayTraceId,
-  newSpanId,
-  newXRayTraceId,
   parseXRayTraceHeader,
   type RedactionPolicy,
   redactUrl,
@@ -12,6 +10,7 @@ import {
 import { withEntity } from './context';
 import { type DocumentWriter, newSegment, type XRaySegment } from './documents';
 import { addErrorTo } from './entityData';
+import { newEntityId, newTraceId } from './ids';
 import { globMatch } from './sampler';
 
 /** The incoming request, as much as X-Ray records of it. */
@@ -112,7 +111,7 @@ export function incomingTrace(req: RequestInfo, ids: SegmentIds | undefined): In
       askedDecision: /sampled=\?/i.test(raw!),
     };
   }
-  return { traceId: newXRayTraceId(), parentId: undefined, sampled: ids?.sampled, askedDecision: false };
+  return { traceId: newTraceId(), parentId: undefined, sampled: ids?.sampled, askedDecision: false };
 }
 
 /** `http.request` as X-Ray wants it: client_ip from the first `X-Forwarded-For` entry when present. */
@@ -208,7 +207,7 @@ export class UnsampledRequestSegment implements RequestSegment {
     readonly traceId: string,
     id: string | undefined,
   ) {
-    this.id = id !== undefined && isValidSpanId(id) ? id : newSpanId();
+    this.id = id !== undefined && isValidSpanId(id) ? id : newEntityId();
     this.active = { traceId, segmentId: this.id, entity: undefined };
     this.traceHeader = formatXRayTraceHeader({ root: traceId, sampled: false });
   }

@@ -80,6 +80,20 @@ describe('one context for X-Ray and OpenTelemetry', () => {
   });
 });
 
+describe('no cls-hooked on our path', () => {
+  it('creates no cls-hooked namespace, even with segments, subsegments and centralized sampling', async () => {
+    const { xray, sink } = make({ centralizedSampling: true, daemonAddress: '127.0.0.1:9' });
+    const seg = xray.openRequestSegment(request('/'));
+    await seg.run(() => xray.subsegment('work', async () => tick()));
+    seg.close({ statusCode: 200 });
+    const namespaces = (process as unknown as { namespaces?: Record<string, unknown> }).namespaces ?? {};
+    expect(namespaces).not.toHaveProperty('AWSXRay');
+    expect(sink.docs[0]).toMatchObject({
+      aws: { xray: { sdk: 'X-Ray for Node.js', package: '@sightline/xray' } },
+    });
+  });
+});
+
 describe('context missing', () => {
   it('runs the function without recording by default (LOG_ERROR warns once, never throws)', () => {
     const { xray, sink } = make();
