@@ -61,14 +61,18 @@ describe('items delivered to a Rollbar receiver (@sightline/local)', () => {
 
   it('reports thrown non-Errors (strings, objects, null) as readable error items', async () => {
     const reporter = h.reporter();
-    reporter.report('plain string', { level: 'critical' });
-    // Made at run time: the test's own source lines travel as code context and must not hold it.
     const password = `pw-${randomUUID()}`;
-    reporter.report({ code: 'E_FAIL', password });
-    reporter.report(null);
+    const uuids = [
+      reporter.report('plain string', { level: 'critical' }),
+      // Made at run time: the test's own source lines travel as code context and must not hold it.
+      reporter.report({ code: 'E_FAIL', password }),
+      reporter.report(null),
+    ];
     await reporter.forceFlush(5000);
-    const items = await h.local.waitFor(() => (h.local.items().length === 3 ? h.local.items() : undefined));
-    const exceptions = items.map((i) => at(i.data, 'body.trace_chain.0.exception'));
+    // Items go out in parallel: read them back by uuid, not by arrival order.
+    await h.local.waitFor(() => h.local.items().length === 3);
+    const items = uuids.map((u) => h.local.items().find((i) => i.uuid === u));
+    const exceptions = items.map((i) => at(i?.data, 'body.trace_chain.0.exception'));
     expect(exceptions).toEqual([
       { class: 'NonErrorThrown', message: 'plain string' },
       { class: 'NonErrorThrown', message: 'object thrown: {"code":"E_FAIL","password":"[REDACTED]"}' },

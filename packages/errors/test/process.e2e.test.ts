@@ -46,8 +46,10 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
 
   describe('uncaught exception', () => {
     it('is reported, then the process prints it as Node does and exits 1, as without the capture', async () => {
-      const without = await runFixture('crash.mjs', ['uncaught'], { ...env, CAPTURE: '0' });
-      const withCapture = await runFixture('crash.mjs', ['uncaught'], env);
+      const [without, withCapture] = await Promise.all([
+        runFixture('crash.mjs', ['uncaught'], { ...env, CAPTURE: '0' }),
+        runFixture('crash.mjs', ['uncaught'], env),
+      ]);
       expect(without.code).toBe(1);
       expect(withCapture.code).toBe(without.code);
       expect(withoutSourceExcerpt(withCapture.stderr)).toBe(withoutSourceExcerpt(without.stderr));
@@ -66,8 +68,10 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
 
   describe('unhandled rejection', () => {
     it('default mode: reported, then printed and exit 1, as without the capture', async () => {
-      const without = await runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' });
-      const withCapture = await runFixture('crash.mjs', ['rejection'], env);
+      const [without, withCapture] = await Promise.all([
+        runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' }),
+        runFixture('crash.mjs', ['rejection'], env),
+      ]);
       expect(without.code).toBe(1);
       expect(withCapture.code).toBe(1);
       expect(withoutSourceExcerpt(withCapture.stderr)).toBe(withoutSourceExcerpt(without.stderr));
@@ -75,8 +79,10 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
     });
 
     it('a non-Error reason: the very same output as without the capture', async () => {
-      const without = await runFixture('crash.mjs', ['rejection-string'], { ...env, CAPTURE: '0' });
-      const withCapture = await runFixture('crash.mjs', ['rejection-string'], env);
+      const [without, withCapture] = await Promise.all([
+        runFixture('crash.mjs', ['rejection-string'], { ...env, CAPTURE: '0' }),
+        runFixture('crash.mjs', ['rejection-string'], env),
+      ]);
       expect(withCapture.code).toBe(1);
       expect(withCapture.stderr).toBe(without.stderr);
       expect(h.local.items().map((i) => at(i.data, 'body.trace_chain.0.exception'))).toEqual([
@@ -86,8 +92,10 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
 
     it('--unhandled-rejections=strict: reported once, exit 1, as without the capture', async () => {
       const execArgv = ['--unhandled-rejections=strict'];
-      const without = await runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' }, { execArgv });
-      const withCapture = await runFixture('crash.mjs', ['rejection'], env, { execArgv });
+      const [without, withCapture] = await Promise.all([
+        runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' }, { execArgv }),
+        runFixture('crash.mjs', ['rejection'], env, { execArgv }),
+      ]);
       expect(without.code).toBe(1);
       expect(withCapture.code).toBe(1);
       expect(withoutSourceExcerpt(withCapture.stderr)).toBe(withoutSourceExcerpt(without.stderr));
@@ -96,8 +104,10 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
 
     it('--unhandled-rejections=warn: reported, a warning, and the process carries on, as without the capture', async () => {
       const execArgv = ['--unhandled-rejections=warn'];
-      const without = await runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' }, { execArgv });
-      const withCapture = await runFixture('crash.mjs', ['rejection'], env, { execArgv });
+      const [without, withCapture] = await Promise.all([
+        runFixture('crash.mjs', ['rejection'], { ...env, CAPTURE: '0' }, { execArgv }),
+        runFixture('crash.mjs', ['rejection'], env, { execArgv }),
+      ]);
       expect(without.code).toBe(0);
       expect(withCapture.code).toBe(0);
       expect(withoutSourceExcerpt(withCapture.stderr)).toBe(withoutSourceExcerpt(without.stderr));
