@@ -70,6 +70,31 @@ describe('OTLP/HTTP protocol', () => {
     });
   });
 
+  it('accepts proto field names (snake_case) and enum names in JSON, as the collector does', async () => {
+    const body = JSON.stringify({
+      resource_spans: [
+        {
+          scope_spans: [
+            {
+              spans: [
+                {
+                  trace_id: TRACE_ID.toUpperCase(),
+                  span_id: SPAN_ID,
+                  name: 'snake',
+                  kind: 'SPAN_KIND_CLIENT',
+                  start_time_unix_nano: 1,
+                  end_time_unix_nano: 2,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await post(body, { 'content-type': 'application/json' })).status).toBe(200);
+    expect(local.spans()[0]).toMatchObject({ name: 'snake', traceId: TRACE_ID, kindName: 'CLIENT' });
+  });
+
   it('accepts gzip-compressed OTLP/JSON', async () => {
     const res = await post(gzipSync(jsonRequest([jsonSpan])), {
       'content-type': 'application/json',

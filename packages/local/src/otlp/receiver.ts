@@ -110,7 +110,22 @@ function parseJson(body: Buffer): RawExportRequest {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('the body is not a JSON object');
   }
-  return parsed as RawExportRequest;
+  return camelizeKeys(parsed) as RawExportRequest;
+}
+
+/**
+ * OTLP/JSON uses lowerCamelCase names, but protobuf JSON parsers (the collector's included) also
+ * accept the proto names (`resource_spans`). Safe to rewrite every key: OTLP/JSON has no
+ * user-chosen object keys (attributes are `[{ key, value }]` lists).
+ */
+function camelizeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelizeKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = camelizeKeys(inner);
+  }
+  return out;
 }
 
 /** Throttle is 429 and a fault its 5xx status, both retryable for OTLP exporters. */
