@@ -63,4 +63,22 @@ describe('spans delivered to @sightline/local over OTLP/HTTP protobuf', () => {
     expect(request?.headers['content-type']).toBe('application/x-protobuf');
     expect(report).toEqual({ sent: 2, dropped: {}, pending: 0 });
   });
+
+  it('gzips the body when OTEL_EXPORTER_OTLP_COMPRESSION=gzip, and local decodes it', async () => {
+    const backend = startAgainst(local, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
+    withSpan('zipped', () => undefined);
+    expect((await backend.forceFlush(3000)).sent).toBe(1);
+    expect(local.requests({ backend: 'otlp' })[0]?.headers['content-encoding']).toBe('gzip');
+    expect(local.spans().map((s) => s.name)).toEqual(['zipped']);
+  });
+
+  it('sends nothing with OTEL_TRACES_SAMPLER=always_off, and records SampleRate with the deterministic sampler', async () => {
+    const off = startAgainst(local, { OTEL_TRACES_SAMPLER: 'always_off' });
+    withSpan('dropped-by-sampler', () => undefined);
+    expect(await off.shutdown(3000)).toEqual({ sent: 0, dropped: {}, pending: 0 });
+    const sampled = startAgainst(local, { HONEYCOMB_SAMPLE_RATE: '1' });
+    withSpan('kept', () => undefined);
+    await sampled.forceFlush(3000);
+    expect(local.spans().map((s) => [s.name, s.attributes.SampleRate])).toEqual([['kept', 1]]);
+  });
 });

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type Local, startLocal } from '@sightline/local';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const script = fileURLToPath(new URL('./fixtures/script.cjs', import.meta.url));
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('@sightline/tracing/register (built package, child processes)', () => {
+  let local: Local;
+  beforeEach(async () => {
+    local = await startLocal();
+  });
+  afterEach(async () => {
+    await local.close();
+  });
+
+  it('--require starts tracing from the environment and flushes on beforeExit (CJS)', async () => {
+    // A 60 s schedule delay: the span can only arrive through the exit flush.
+    const result = await run(['--require', '@sightline/tracing/register', script], {
+      ...local.env,
+      OTEL_SERVICE_NAME: 'cjs-script',
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+      SIGHTLINE_LOG_LEVEL: 'info',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      '[sightline:tracing] info: tracing: OTLP/HTTP protobuf → http://127.0.0.1:',
+    );
+    const [span] = await local.waitFor(() => (local.spans().length > 0 ? local.spans() : undefined));
+    expect(span?.name).toBe('cjs-job');
+    expect(span?.resource['service.name']).toBe('cjs-script');
+  });
+
+  it('stays off and silent without configuration, and with OTEL_SDK_DISABLED=true', async () => {
+    const bare = await run(['--require', '@sightline/tracing/register', script], {});
+    expect(bare).toEqual({ code: 0, stderr: '' });
+    const disabled = await run(['--require', '@sightline/tracing/register', script], {
+      ...local.env,
+      OTEL_SDK_DISABLED: 'true',
+    });
+    expect(disabled).toEqual({ code: 0, stderr: '' });
+    expect(local.requests({ backend: 'otlp' })).toEqual([]);
+  });
+
+  it('warns once about an invalid variable and keeps going', async () => {
+    const result = await run(['--require', '@sightline/tracing/register', script], {
+      ...local.env,
+      OTEL_BSP_SCHEDULE_DELAY: 'often',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      '[sightline:tracing] warn: OTEL_BSP_SCHEDULE_DELAY="often" is not a number; using the default 5000\n',
+    );
+    await local.waitFor(() => local.spans().length === 1);
+  });
+});
