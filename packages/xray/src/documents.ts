@@ -27,6 +27,7 @@ function documentFields(entity: object): Record<string, unknown> {
 }
 
 const WRITER = Symbol('sightline.xray.writer');
+const MAX_WAITING = 1000;
 
 /** Identifies our documents in `aws.xray` (what the SDK's index would set as its SDK data). */
 const SDK_DATA = { sdk: 'X-Ray for Node.js', package: '@sightline/xray' };
@@ -125,6 +126,19 @@ export class DocumentWriter {
   writeStreamed(sub: XRaySubsegment): void {
     if (sub.segment?.notTraced === true) return;
     this.emit(sub as Entity, true);
+  }
+
+  /**
+   * Remembers a closed segment whose subsegments are still open. At most `MAX_WAITING` are kept: past
+   * that the oldest is sent now with its open subsegments `in_progress` (X-Ray takes the later complete
+   * document as an update), so background work that never ends cannot grow memory without bound.
+   */
+  awaitSubsegments(segment: XRaySegment): void {
+    if (this.waiting.size >= MAX_WAITING) {
+      const oldest = this.waiting.values().next().value;
+      if (oldest) this.writeSegment(oldest);
+    }
+    this.waiting.add(segment);
   }
 
   /** Sends the segments still waiting for subsegments, with those marked in progress. */

@@ -192,7 +192,8 @@ export class SampledRequestSegment implements RequestSegment {
     } else if (status >= 500) seg.fault = true;
     this.segment.close();
     // Subsegments still open (background work): the SDK sends the segment when the last one closes.
-    if ((this.segment as unknown as { counter: number }).counter > 0) this.writer.waiting.add(this.segment);
+    if ((this.segment as unknown as { counter: number }).counter > 0)
+      this.writer.awaitSubsegments(this.segment);
   }
 }
 

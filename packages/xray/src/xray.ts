@@ -6,6 +6,7 @@ import { formatDaemonAddress } from './daemonAddress';
 import { DocumentWriter, newSubsegment } from './documents';
 import { type DocumentSink, UdpEmitter } from './emitter';
 import { addAnnotationTo, addErrorTo, addMetadataTo } from './entityData';
+import { newTraceId } from './ids';
 import {
   type ActiveEntity,
   headerValue,
@@ -151,7 +152,7 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
         return new SampledRequestSegment(writer, policy, name, trace, ids?.id, req, rule);
       } catch (error) {
         log.warnOnce('open', `could not open an X-Ray segment: ${(error as Error).message}`);
-        return new UnsampledRequestSegment(ids?.traceId ?? '1-00000000-000000000000000000000000', ids?.id);
+        return new UnsampledRequestSegment(newTraceId(), ids?.id);
       }
     },
 
