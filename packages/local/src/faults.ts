@@ -112,6 +112,7 @@ export class UdpFaults {
     this.refusing = false;
   }
 
+  /** Stops dropping and binds the port again if it was closed. */
   async reset(): Promise<void> {
     this.dropCount = 0;
     this.dropEverything = false;

@@ -96,7 +96,10 @@ export class HttpReceiver {
         }
       });
     });
-    server.keepAliveTimeout = 5_000;
+    // Idle keep-alive sockets stay open longer than clients keep them pooled (AWS and load balancers
+    // use ~60 s); Node's 5 s default makes pooled sockets die under a client and fail with ECONNRESET.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     return server;
   }
 
