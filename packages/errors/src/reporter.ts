@@ -139,7 +139,7 @@ class RollbarReporter implements ErrorsBackend {
     try {
       const ctx = typeof context === 'object' && context !== null ? context : {};
       const level = LEVELS.has(ctx.level as string) ? (ctx.level as RollbarLevel) : 'error';
-      const { error: err, thrown } = toReportableError(error, this.config.redaction);
+      const { error: err, thrown } = toReportableError(error, this.config.redaction, this.report);
       const extra: Record<string, unknown> = { ...asRecord(ctx.extra) };
       if (thrown !== undefined) extra.thrown_value = thrown;
       return this.submit(level, err, extra, ctx);

@@ -12,6 +12,7 @@ export const NON_ERROR_NAME = 'NonErrorThrown';
 export function toReportableError(
   value: unknown,
   policy: RedactionPolicy,
+  stackFrom: Function = toReportableError,
 ): { error: Error; thrown?: unknown } {
   if (value instanceof Error) return { error: value };
   if (isErrorLike(value)) {
@@ -27,8 +28,8 @@ export function toReportableError(
   else message = `${typeof value} thrown: ${String(value)}`;
   const error = new Error(message);
   error.name = NON_ERROR_NAME;
-  // Drop the frames inside this package so the top frame is the caller of report().
-  Error.captureStackTrace?.(error, toReportableError);
+  // Drop the frames inside this package (up to `stackFrom`, i.e. report()) so the top frame is its caller.
+  Error.captureStackTrace?.(error, stackFrom);
   return {
     error,
     thrown: typeof value === 'object' && value !== null ? redactValue(value, policy) : undefined,

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RedactionPolicy } from '@sightline/core';
 
 /** Rollbar's levels, most severe first (item API reference). */
@@ -58,7 +59,7 @@ export interface PersonInfo {
 
 /** What `report()` accepts besides the error. */
 export interface ReportContext {
-  request?: RequestInfo | import('node:http').IncomingMessage;
+  request?: RequestInfo | IncomingMessage;
   user?: PersonInfo;
   /** Extra data, shown as the item's custom data (redacted). */
   extra?: Readonly<Record<string, unknown>>;

@@ -79,6 +79,9 @@ describe('items delivered to a Rollbar receiver (@sightline/local)', () => {
       { class: 'NonErrorThrown', message: 'null thrown' },
     ]);
     expect(items[0]?.data.level).toBe('critical');
+    // The stack starts at the report() call, not inside the package.
+    const frames = at(items[0]?.data, 'body.trace_chain.0.frames') as { filename: string }[];
+    expect(frames.at(-1)?.filename).toContain('items.e2e.test.ts');
     expect(at(items[1]?.data, 'custom.thrown_value')).toEqual({ code: 'E_FAIL', password: '[REDACTED]' });
     expect(JSON.stringify(items[1]?.payload)).not.toContain(password);
   });
