@@ -5,24 +5,9 @@
 // AWS_XRAY_URL, AWS_XRAY_DAEMON_ADDRESS, AWS_*, ROLLBAR_ACCESS_TOKEN); what the Python code
 // hard-coded is hard-coded here too. SIGHTLINE_DISABLED=true turns every backend off.
 import { fileURLToPath } from 'node:url';
-import * as sightline from '@sightline/observability';
-import { initObservability as initShim, type Observability } from './sightlineShim.js';
+import { initObservability, type Observability } from '@sightline/observability';
 
-export type { Observability, ObservabilitySpan, ObservabilitySubsegment } from './sightlineShim.js';
-
-// TEMPORARY while the facade is being built: use it once it has the whole agreed API, else the no-op shim.
-type Init = typeof initShim;
-function initObservability(options: Parameters<Init>[0]): Observability {
-  const real = (sightline as unknown as { initObservability?: Init }).initObservability;
-  try {
-    const candidate = real?.(options);
-    if (typeof candidate?.express === 'function' && typeof candidate.subsegment === 'function')
-      return candidate;
-  } catch {
-    // An option the facade does not know yet: the shim keeps the service running.
-  }
-  return initShim(options);
-}
+export type { Observability } from '@sightline/observability';
 
 /** The Cruddur sampling rule, in the console/CLI shape `aws xray create-sampling-rule` takes. */
 export const SAMPLING_RULES_PATH = fileURLToPath(new URL('../aws/json/xray.json', import.meta.url));
