@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { maskSecret } from '@sightline/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { at, FAKE_TOKEN, type Harness, onlyItem, startHarness } from './helpers';
@@ -125,6 +127,58 @@ describe('items delivered to a Rollbar receiver (@sightline/local)', () => {
     expect(item.data.context).toBe('/api/activities');
     expect(item.data.person).toEqual({ id: '42', username: 'andrewbrown' });
     expect(at(item.data, 'custom.feature')).toBe('home-feed');
+  });
+
+  it('reads a real node:http request (IncomingMessage) inside a handler, scrubbed', async () => {
+    const reporter = h.reporter();
+    const secret = `tok-${randomUUID()}`;
+    let uuid: string | undefined;
+    const server = createServer((req, res) => {
+      uuid = reporter.report(new Error('handler blew up'), { request: req });
+      res.statusCode = 500;
+      res.end('error');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/api/messages/7?access_token=${secret}&view=full`, {
+        headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'req-1' },
+      });
+      expect(res.status).toBe(500);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await reporter.forceFlush(5000);
+    const item = await onlyItem(h.local);
+    expect(item.uuid).toBe(uuid);
+    expect(item.data.request).toMatchObject({
+      method: 'GET',
+      user_ip: '127.0.0.1',
+      GET: { view: 'full' },
+      headers: { 'x-request-id': 'req-1' },
+    });
+    expect(String(at(item.data, 'request.url'))).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/messages\/7\?/);
+    expect(JSON.stringify(item)).not.toContain(secret);
+  });
+
+  it('survives hooks that throw: the item still goes out', async () => {
+    const { createErrorReporter, resolveErrorsConfig } = await import('../src/index');
+    const { config } = resolveErrorsConfig(
+      { accessToken: 'fake-token-0000000000000000' },
+      { ROLLBAR_ENDPOINT: h.local.env.ROLLBAR_ENDPOINT },
+    );
+    const reporter = createErrorReporter(config, {
+      getCorrelation: () => {
+        throw new Error('hook bug');
+      },
+      onReported: () => {
+        throw new Error('hook bug');
+      },
+    });
+    h.reporters.push(reporter);
+    const uuid = reporter.report(new Error('still reported'));
+    expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await reporter.forceFlush(5000)).toEqual({ sent: 1, dropped: {}, pending: 0 });
   });
 
   it('is a no-op without a token: nothing sent, nothing thrown', async () => {
