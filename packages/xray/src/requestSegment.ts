@@ -97,12 +97,14 @@ export interface IncomingTrace {
 
 /** Ids from the caller (OTel) first, then `X-Amzn-Trace-Id`, else new ones. */
 export function incomingTrace(req: RequestInfo, ids: SegmentIds | undefined): IncomingTrace {
-  if (ids?.traceId !== undefined && isValidXRayTraceId(ids.traceId)) {
-    const parentId = ids.parentId !== undefined && isValidSpanId(ids.parentId) ? ids.parentId : undefined;
-    return { traceId: ids.traceId, parentId, sampled: ids.sampled, askedDecision: false };
-  }
   const raw = headerValue(req.headers, 'x-amzn-trace-id');
   const header = raw === undefined ? undefined : parseXRayTraceHeader(raw);
+  if (ids?.traceId !== undefined && isValidXRayTraceId(ids.traceId)) {
+    const parentId = ids.parentId !== undefined && isValidSpanId(ids.parentId) ? ids.parentId : undefined;
+    // The caller's Sampled flag still counts when tracing continued the same trace from its header.
+    const callerDecision = header?.root === ids.traceId ? header.sampled : undefined;
+    return { traceId: ids.traceId, parentId, sampled: ids.sampled ?? callerDecision, askedDecision: false };
+  }
   if (header) {
     return {
       traceId: header.root,

@@ -67,6 +67,16 @@ describe('trace continuation and shared ids', () => {
     const stored = await segmentWithId(local, spanId);
     expect(stored.traceId).toBe('1-6b09dea6-321888c428b0b1135580fd1c');
   });
+
+  it('honours the caller Sampled=0 when tracing passes the same trace id without a decision', async () => {
+    const root = '1-6b09dea6-321888c428b0b1135580fd1d';
+    const seg = xray.openRequestSegment(request('/', { 'x-amzn-trace-id': `Root=${root};Sampled=0` }), {
+      traceId: root,
+      id: '00f067aa0ba902b8',
+    });
+    expect(seg.sampled).toBe(false);
+    expect(seg.id).toBe('00f067aa0ba902b8');
+  });
 });
 
 describe('200 concurrent requests', () => {
