@@ -29,6 +29,8 @@ export interface TracingBackend extends BackendLifecycle {
   readonly config: ResolvedTracingConfig;
   /** Whether spans are being recorded and exported (false when off, or when another provider was already registered). */
   readonly active: boolean;
+  /** Spans waiting in the queue now (never more than `config.batch.maxQueueSize`); in-flight ones are not counted. */
+  queueDepth(): number;
   /** A tracer from this backend's provider (a no-op tracer when inactive). */
   tracer(name?: string, version?: string): Tracer;
 }
@@ -76,6 +78,7 @@ function inactiveBackend(config: ResolvedTracingConfig, summary: string): Tracin
     forceFlush: async () => report(),
     shutdown: async () => report(),
     stats: report,
+    queueDepth: () => 0,
     tracer: (name = TRACER_NAME, version) => trace.getTracerProvider().getTracer(name, version),
   };
 }
@@ -184,6 +187,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       return doShutdown();
     },
     stats: () => final ?? state.report(),
+    queueDepth: () => state.queued,
     tracer: (name = TRACER_NAME, version) => provider.getTracer(name, version),
   };
 }
