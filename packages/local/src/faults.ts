@@ -1,5 +1,16 @@
 /** What an HTTP receiver must do instead of its normal answer. */
-export type InjectedFault = { kind: 'throttle' } | { kind: 'fault'; status: number };
+export type InjectedFault = ({ kind: 'throttle' } | { kind: 'fault'; status: number }) & {
+  retryAfterSeconds?: number;
+};
+
+/** Options of `throttleNext` and `failNext`. */
+export interface FaultOptions {
+  /**
+   * Adds a `Retry-After: <seconds>` header to the answer. Default: none. OTLP exporters honour it:
+   * `0` makes them retry at once instead of after their ~1 s backoff, which keeps tests fast.
+   */
+  retryAfterSeconds?: number;
+}
 
 /** Opens and closes a receiver's socket; supplied by the receiver. */
 export interface ListenerControl {
@@ -19,15 +30,15 @@ export class HttpFaults {
   private refusing = false;
 
   /** The next `n` requests are answered as throttled (default 1). */
-  throttleNext(n = 1): this {
-    for (let i = 0; i < n; i++) this.queue.push({ kind: 'throttle' });
+  throttleNext(n = 1, options: FaultOptions = {}): this {
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'throttle', ...options });
     return this;
   }
 
   /** The next `n` requests fail with a server error (default 1 request, status 503). */
-  failNext(n = 1, status = 503): this {
+  failNext(n = 1, status = 503, options: FaultOptions = {}): this {
     if (status < 500 || status > 599) throw new RangeError(`failNext: status must be 5xx, got ${status}`);
-    for (let i = 0; i < n; i++) this.queue.push({ kind: 'fault', status });
+    for (let i = 0; i < n; i++) this.queue.push({ kind: 'fault', status, ...options });
     return this;
   }
 

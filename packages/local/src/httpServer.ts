@@ -113,6 +113,9 @@ export class HttpReceiver {
       store.reject({ backend, at: Date.now(), reason: 'body_too_large', message: reply.body as string });
     } else if (fault) {
       reply = this.options.faultReply(fault, req);
+      if (fault.retryAfterSeconds !== undefined) {
+        reply.headers = { ...reply.headers, 'retry-after': String(fault.retryAfterSeconds) };
+      }
     } else {
       reply = await this.options.handle(req, raw);
     }

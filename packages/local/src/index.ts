@@ -1,5 +1,5 @@
 export { DEFAULT_PORTS, PACKAGE_NAME } from './defaults';
-export type { Faults } from './faults';
+export type { FaultOptions, Faults } from './faults';
 export { HttpFaults, UdpFaults } from './faults';
 export { maskHeaders, maskSecret } from './mask';
 export type { Local, LocalEnv, LocalPorts, LogGroupInfo, StartLocalOptions } from './startLocal';

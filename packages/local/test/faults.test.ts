@@ -81,6 +81,15 @@ describe('fault injection', () => {
       expect(RpcStatus.decode(new Uint8Array(await res.arrayBuffer())).toJSON()).toMatchObject({ code: 8 });
     });
 
+    it('throttleNext with retryAfterSeconds: 0 lets the real exporter retry at once and deliver', async () => {
+      local.faults.otlp.throttleNext(2, { retryAfterSeconds: 0 });
+      const provider = otlpProvider(local);
+      provider.getTracer('t').startSpan('retried').end();
+      await local.waitFor(() => local.spans({ name: 'retried' }).length === 1);
+      expect(local.requests().map((r) => r.status)).toEqual([429, 429, 200]);
+      await provider.shutdown();
+    });
+
     it('failNext(1, 500) fails one export of the real exporter; the next one is stored', async () => {
       local.faults.otlp.failNext(1, 500);
       const provider = otlpProvider(local);
