@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts', register: 'src/register.ts' }));
+export default defineConfig(
+  packageBuild({ index: 'src/index.ts', config: 'src/config.ts', register: 'src/register.ts' }),
+);
