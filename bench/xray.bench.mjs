@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 
-const REQUESTS = Number(process.env.XRAY_BENCH_REQUESTS ?? 20_000);
+const REQUESTS = Number(process.env.XRAY_BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = 50;
 const ROUNDS = 3;
 

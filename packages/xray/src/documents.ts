@@ -17,10 +17,12 @@ export type SdkEntity = InstanceType<typeof SdkSegment> | InstanceType<typeof Sd
 const INTERNAL = new Set(['segment', 'parent', 'counter', 'notTraced', 'noOp', 'exception']);
 
 function documentFields(entity: object): Record<string, unknown> {
+  const source = entity as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(entity)) {
-    if (INTERNAL.has(key) || value === undefined) continue;
-    if (key === 'subsegments' && (!Array.isArray(value) || value.length === 0)) continue;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined || INTERNAL.has(key)) continue;
+    if (key === 'subsegments' && (value as unknown[]).length === 0) continue;
     out[key] = value;
   }
   return out;
@@ -186,9 +188,11 @@ export class DocumentWriter {
   }
 }
 
+// No replacer (it takes JSON.stringify off its fast path): metadata went through redactValue, which
+// turns BigInts and other non-JSON values into strings, and annotations are validated scalars.
 function serialize(entity: object): string | undefined {
   try {
-    return JSON.stringify(entity, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+    return JSON.stringify(entity);
   } catch {
     return undefined;
   }
