@@ -2,4 +2,7 @@ import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
 // shims: `import.meta.url` in the CJS build, for the optional `@opentelemetry/api` lookup.
-export default defineConfig({ ...packageBuild({ index: 'src/index.ts' }), shims: true });
+export default defineConfig({
+  ...packageBuild({ index: 'src/index.ts', config: 'src/config.ts' }),
+  shims: true,
+});
