@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 
 const REQUESTS = Number(process.env.XRAY_BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = 50;
-const ROUNDS = 3;
+const ROUNDS = 2;
 
 const SAMPLE_ALL = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } };
 const SAMPLE_NONE = { version: 2, rules: [], default: { fixed_target: 0, rate: 0 } };
