@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeTracing, resolveTracingConfig } from '../src/index';
+import { describeTracing } from '../src/describe';
+import { resolveTracingConfig } from '../src/resolveConfig';
 
 describe('describeTracing (the start-up line)', () => {
   it('names where spans go, the service, sampler and batching, with the key masked', () => {

@@ -1,6 +1,6 @@
 import { createRedactionPolicy } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import { resolveTracingConfig } from '../src/index';
+import { resolveTracingConfig } from '../src/resolveConfig';
 
 const resolve = (env: Record<string, string>, options?: Parameters<typeof resolveTracingConfig>[0]) =>
   resolveTracingConfig(options, env);
