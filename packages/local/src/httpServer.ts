@@ -44,13 +44,12 @@ export interface HttpReceiverOptions {
 
 /** A loopback HTTP server that applies faults, delays and the request log around a receiver. */
 export class HttpReceiver {
-  private server: Server;
+  private server: Server | undefined;
   private boundPort: number;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: HttpReceiverOptions) {
     this.boundPort = options.port;
-    this.server = this.createServer();
     options.faults.attach({ close: () => this.closeServer(), open: () => this.listen() });
   }
 
@@ -60,12 +59,13 @@ export class HttpReceiver {
 
   async listen(): Promise<void> {
     // A new server each time: a closed http.Server cannot always be re-listened cleanly.
-    this.server = this.createServer();
+    const server = this.createServer();
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.boundPort, host: '127.0.0.1' }, () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
+      server.once('error', reject);
+      server.listen({ port: this.boundPort, host: '127.0.0.1' }, () => {
+        server.off('error', reject);
+        this.server = server;
+        const address = server.address();
         if (address && typeof address === 'object') this.boundPort = address.port;
         resolve();
       });
@@ -79,11 +79,13 @@ export class HttpReceiver {
   }
 
   private closeServer(): Promise<void> {
-    if (!this.server.listening) return Promise.resolve();
+    const server = this.server;
+    this.server = undefined;
+    if (!server?.listening) return Promise.resolve();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      server.close(() => resolve());
       // Keep-alive sockets would otherwise keep serving after the port is closed.
-      this.server.closeAllConnections();
+      server.closeAllConnections();
     });
   }
 
