@@ -182,7 +182,13 @@ export class Batcher {
     return true;
   }
 
+  private defaultQueue: StreamQueue | undefined;
+
   private queueFor(group: string | undefined, stream: string | undefined): StreamQueue | undefined {
+    if (group === undefined && stream === undefined) {
+      this.defaultQueue ??= this.queueFor(this.o.logGroupName, this.o.logStreamName);
+      return this.defaultQueue;
+    }
     const g = group ?? this.o.logGroupName;
     const s = stream === undefined ? this.o.logStreamName : sanitizeStreamName(stream);
     const key = `${g}\u0000${s}`;

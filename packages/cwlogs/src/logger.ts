@@ -1,10 +1,5 @@
-import {
-  defaultRedactionPolicy,
-  diagnostics,
-  type RedactionPolicy,
-  redactString,
-  redactValue,
-} from '@sightline/core';
+import { defaultRedactionPolicy, diagnostics, type RedactionPolicy, redactValue } from '@sightline/core';
+import { redactFields, redactText } from './fastRedact';
 import { countPlaceholders, formatMessage, isPlainObject, safeJson } from './format';
 import type { LogFormat, LoggerOptions, LogLevel } from './options';
 
@@ -43,6 +38,8 @@ interface LoggerState {
   service: string | undefined;
   contextFields: (() => Record<string, unknown> | undefined) | undefined;
   redaction: RedactionPolicy;
+  /** The same policy without the string-length cap: a long message is split by the batcher, not cut. */
+  messageRedaction: RedactionPolicy;
   group: string | undefined;
   stream: string | undefined;
   write: (line: string) => void;
@@ -64,6 +61,10 @@ export function createLogger(
     service: options.serviceName,
     contextFields: options.contextFields,
     redaction: options.redaction ?? defaultRedactionPolicy,
+    messageRedaction: {
+      ...(options.redaction ?? defaultRedactionPolicy),
+      maxStringLength: Number.POSITIVE_INFINITY,
+    },
     group: options.group,
     stream: options.stream,
     write: options.write ?? ((line) => process.stdout.write(`${line}\n`)),
@@ -148,14 +149,14 @@ class SightlineLogger implements Logger {
         rest = args.slice(0, -1);
       }
     }
-    const message = redactString(formatMessage(msg, rest), this.s.redaction);
+    const message = redactText(formatMessage(msg, rest), this.s.messageRedaction);
     if (this.s.format === 'text') return message;
     const out: Record<string, unknown> = { timestamp: new Date(timestamp).toISOString(), level, message };
     if (this.s.service !== undefined) out.service = this.s.service;
     const context = this.context();
     if (context) assign(out, context);
     if (this.bindings) assign(out, this.bindings);
-    if (fields) assign(out, redactValue(fields, this.s.redaction) as Record<string, unknown>);
+    if (fields) assign(out, redactFields(fields, this.s.redaction));
     try {
       return JSON.stringify(out);
     } catch {

@@ -109,6 +109,14 @@ describe('logger', () => {
     });
   });
 
+  it('keeps a long message whole (the batcher splits it), while huge field values are cut', () => {
+    const { logger, json } = capture();
+    logger.info('x'.repeat(100_000), { big: 'y'.repeat(100_000) });
+    const [line] = json();
+    expect(line!.message).toHaveLength(100_000);
+    expect((line!.big as string).length).toBeLessThan(10_000);
+  });
+
   it('never lets a field overwrite timestamp, level or message, and never throws on a throwing context hook', () => {
     const { logger, json } = capture({
       contextFields: () => {

@@ -1,0 +1,91 @@
+import { isSensitiveField, type RedactionPolicy, redactString, redactValue } from '@sightline/core';
+
+/**
+ * The logger's hot path: the same results as core's `redactString` / `redactValue` (which remain the
+ * reference), with per-policy caches so a log call with flat fields costs a few hundred nanoseconds:
+ * one combined regex decides whether any pattern can match before the patterns run one by one, and
+ * field-name verdicts are memoized (the same keys come back on every call).
+ */
+interface PolicyCache {
+  anyPattern: RegExp | null;
+  keys: Map<string, boolean>;
+}
+
+const caches = new WeakMap<RedactionPolicy, PolicyCache>();
+const MAX_CACHED_KEYS = 5_000;
+
+function cacheFor(policy: RedactionPolicy): PolicyCache {
+  let c = caches.get(policy);
+  if (!c) {
+    let anyPattern: RegExp | null = null;
+    try {
+      const flags = policy.patterns.some((p) => p.flags.includes('i')) ? 'i' : '';
+      // Patterns without the i flag are case-sensitive; OR-ing them under 'i' can only add false
+      // positives, which just send the string through the exact per-pattern pass.
+      anyPattern =
+        policy.patterns.length === 0
+          ? null
+          : new RegExp(policy.patterns.map((p) => `(?:${p.source})`).join('|'), flags);
+    } catch {
+      anyPattern = /[\s\S]/; // could not combine: always take the exact path
+    }
+    c = { anyPattern, keys: new Map() };
+    caches.set(policy, c);
+  }
+  return c;
+}
+
+/** `redactString` with a fast negative pre-check. */
+export function redactText(value: string, policy: RedactionPolicy): string {
+  const c = cacheFor(policy);
+  if (value.length <= policy.maxStringLength && (c.anyPattern === null || !c.anyPattern.test(value)))
+    return value;
+  return redactString(value, policy);
+}
+
+function sensitive(key: string, policy: RedactionPolicy): boolean {
+  const c = cacheFor(policy);
+  let v = c.keys.get(key);
+  if (v === undefined) {
+    v = isSensitiveField(key, policy);
+    if (c.keys.size >= MAX_CACHED_KEYS) c.keys.clear();
+    c.keys.set(key, v);
+  }
+  return v;
+}
+
+/** Redacts one level of fields quickly; nested objects go through core's `redactValue`. */
+export function redactFields(
+  fields: Record<string, unknown>,
+  policy: RedactionPolicy,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    if (count++ >= policy.maxEntries) {
+      out['…'] = '[more keys]';
+      break;
+    }
+    const v = fields[key];
+    if (v === undefined) continue;
+    if (v !== null && sensitive(key, policy)) {
+      out[key] = policy.replacement;
+      continue;
+    }
+    switch (typeof v) {
+      case 'string':
+        out[key] = redactText(v, policy);
+        break;
+      case 'boolean':
+        out[key] = v;
+        break;
+      case 'number':
+        out[key] = Number.isFinite(v) ? v : String(v);
+        break;
+      default:
+        out[key] = redactValue(v, policy);
+    }
+  }
+  return out;
+}
