@@ -47,9 +47,13 @@ export class UdpEmitter implements DocumentSink {
   private sent = 0;
   private closed = false;
   private idle: (() => void)[] = [];
-  readonly drops = new DropCounter((reason, count) => {
-    if (reason !== 'not_sampled')
-      log.warnOnce(`drop:${reason}`, `dropped ${count} X-Ray document(s): ${reason}`);
+  readonly drops = new DropCounter((reason) => {
+    if (reason !== 'not_sampled') {
+      log.warnOnce(
+        `drop:${reason}`,
+        `X-Ray documents dropped (${reason}); later drops are only counted in stats()`,
+      );
+    }
   });
 
   constructor(

@@ -171,6 +171,13 @@ describe('errors, faults and throttles', () => {
     expect(doc.cause.exceptions[0]).toMatchObject({ message: 'cannot read x', type: 'TypeError' });
   });
 
+  it('redacts credentials in recorded error messages', async () => {
+    const seg = xray.openRequestSegment(request('/api/activities'));
+    seg.close({ statusCode: 500, error: new Error('upstream said: Authorization: Bearer abcdef123456') });
+    const doc = (await segmentWithId(local, seg.id)).document as Doc;
+    expect(doc.cause.exceptions[0].message).toBe('upstream said: Authorization: [REDACTED]');
+  });
+
   it('flags 4xx as error (not fault) and 429 as throttle', async () => {
     const unprocessable = xray.openRequestSegment(request('/api/activities'));
     unprocessable.close({ statusCode: 422, error: new Error('message_blank') });

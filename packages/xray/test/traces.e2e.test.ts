@@ -227,6 +227,24 @@ describe('sampling with the Cruddur rule (ReservoirSize 5, FixedRate 0.1)', () =
   });
 });
 
+describe('bounded sending', () => {
+  it('counts queue_full past maxPendingDatagrams and reports what was sent after forceFlush', async () => {
+    const { config } = resolveXRayConfig(
+      { serviceName: 'backend-flask', samplingRules: SAMPLE_ALL, maxPendingDatagrams: 5 },
+      local.env,
+    );
+    const small = createXRay(config);
+    try {
+      for (let i = 0; i < 20; i++) small.openRequestSegment(request(`/${i}`)).close({ statusCode: 200 });
+      const report = await small.forceFlush(5000);
+      expect(report).toEqual({ sent: 5, dropped: { queue_full: 15 }, pending: 0 });
+      await local.waitFor(() => local.segments().length === 5);
+    } finally {
+      await small.shutdown(1000);
+    }
+  });
+});
+
 describe('a daemon that is absent never reaches the application', () => {
   it('counts send failures for an unresolvable daemon host and keeps serving', async () => {
     const { config } = resolveXRayConfig(
