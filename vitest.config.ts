@@ -8,6 +8,11 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 export default defineConfig({
   resolve: {
     alias: [
+      // Subpath entries (`@sightline/tracing/config`…) map to the source file of the same name.
+      {
+        find: /^@sightline\/(tracing|xray|cwlogs|errors)\/config$/,
+        replacement: fileURLToPath(new URL('./packages/$1/src/config.ts', import.meta.url)),
+      },
       { find: /^@sightline\/core$/, replacement: pkg('core') },
       { find: /^@sightline\/local$/, replacement: pkg('local') },
       { find: /^@sightline\/tracing$/, replacement: pkg('tracing') },

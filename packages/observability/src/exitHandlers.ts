@@ -15,9 +15,10 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * SIGTERM / SIGINT: flush everything, then let the process do what it would have done without us.
- * When the application listens for the signal itself, it keeps control of exit and we only flush.
- * Otherwise we re-raise the signal once our listener is gone, so the default action runs and the
- * exit status is the conventional one (128 + signal number).
+ * When the application listens for the signal itself, it keeps control of exit: we flush what is
+ * queued and keep the backends open for the requests it is still draining. Otherwise we shut down,
+ * then re-raise the signal once our listener is gone, so the default action runs and the exit status
+ * is the conventional one (128 + signal number).
  * `beforeExit`: flush whatever is queued (nothing queued → no I/O → the process exits).
  * Returns a function that removes every listener it added.
  */
@@ -28,14 +29,18 @@ export function installExitHandlers(hooks: ExitHandlerHooks): () => void {
   for (const signal of SIGNALS) {
     const onSignal = () => {
       const appHandlesIt = process.listeners(signal).some((l) => l !== onSignal);
+      if (appHandlesIt) {
+        // The application owns exit (it may still be draining requests): send what is queued now and
+        // keep every backend open; its own shutdown, or beforeExit, sends the rest.
+        hooks.flush().catch((err: unknown) => diag.error(`flush on ${signal} failed: ${String(err)}`));
+        return;
+      }
       remove();
       hooks.shutdown().then(
-        () => {
-          if (!appHandlesIt) process.kill(process.pid, signal);
-        },
+        () => process.kill(process.pid, signal),
         (err: unknown) => {
           diag.error(`shutdown on ${signal} failed: ${String(err)}`);
-          if (!appHandlesIt) process.kill(process.pid, signal);
+          process.kill(process.pid, signal);
         },
       );
     };

@@ -1,8 +1,8 @@
 import type { DiagnosticsLevel, RedactionOptions } from '@sightline/core';
-import type { CloudWatchLogsOptions } from '@sightline/cwlogs';
-import type { ErrorsOptions } from '@sightline/errors';
-import type { TracingOptions } from '@sightline/tracing';
-import type { XRayOptions } from '@sightline/xray';
+import type { CloudWatchLogsOptions } from '@sightline/cwlogs/config';
+import type { ErrorsOptions } from '@sightline/errors/config';
+import type { TracingOptions } from '@sightline/tracing/config';
+import type { XRayOptions } from '@sightline/xray/config';
 
 /** Access-log line written when a response finishes. */
 export interface AccessLogOptions {

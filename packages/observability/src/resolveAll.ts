@@ -1,8 +1,8 @@
 import type { ConfigProblem, Env, EnvWarning, Resolution, SharedSettings } from '@sightline/core';
-import { type ResolvedCloudWatchLogsConfig, resolveCloudWatchLogsConfig } from '@sightline/cwlogs';
-import { type ResolvedErrorsConfig, resolveErrorsConfig } from '@sightline/errors';
-import { type ResolvedTracingConfig, resolveTracingConfig } from '@sightline/tracing';
-import { type ResolvedXRayConfig, resolveXRayConfig } from '@sightline/xray';
+import { type ResolvedCloudWatchLogsConfig, resolveCloudWatchLogsConfig } from '@sightline/cwlogs/config';
+import { type ResolvedErrorsConfig, resolveErrorsConfig } from '@sightline/errors/config';
+import { type ResolvedTracingConfig, resolveTracingConfig } from '@sightline/tracing/config';
+import { type ResolvedXRayConfig, resolveXRayConfig } from '@sightline/xray/config';
 import type { ObservabilityOptions } from './options';
 import { type ResolvedCommonConfig, resolveCommonConfig } from './resolveConfig';
 

@@ -109,7 +109,7 @@ describe.each<Framework>(['express', 'fastify', 'http'])(
             .filter((l) => typeof l.handle === 'string');
           return served.length === 500 ? served : undefined;
         },
-        { timeoutMs: 10_000 },
+        { timeoutMs: 30_000 },
       );
       const spansByHandle = new Map(
         (
@@ -118,7 +118,7 @@ describe.each<Framework>(['express', 'fastify', 'http'])(
               const spans = local.spans({ name: 'mock-data' });
               return spans.length === 500 ? spans : undefined;
             },
-            { timeoutMs: 10_000 },
+            { timeoutMs: 30_000 },
           )
         ).map((s) => [s.attributes['app.handle'], s]),
       );

@@ -19,7 +19,7 @@ describe('signal handling (child processes)', () => {
     f.child.kill('SIGTERM');
     const result = await f.exited;
     expect(result.stdout).toContain('app-listener-ran');
-    expect(result.stdout).toContain('sightline-listeners=0');
+    expect(result.stdout).toContain('sightline-listeners-during=1 after=0');
     expect(result.code).toBe(7);
     expect(result.signal).toBeNull();
   });
