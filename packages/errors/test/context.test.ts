@@ -7,7 +7,6 @@ import { finalizeItemData, serializeItem } from '../src/payload';
 import { rejectionMode } from '../src/processCapture';
 import { toRollbarRequest } from '../src/requestContext';
 import { toReportableError } from '../src/throwable';
-import { at } from './helpers';
 
 const opts = { maxBodyBytes: 1024, captureIp: true };
 
@@ -194,3 +193,12 @@ describe('rejectionMode', () => {
     expect(rejectionMode(['--unhandled-rejections=strict'], '--unhandled-rejections=warn')).toBe('strict');
   });
 });
+
+function at(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const key of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
