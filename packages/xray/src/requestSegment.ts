@@ -91,8 +91,6 @@ export interface IncomingTrace {
   parentId: string | undefined;
   /** The caller's decision when it made one (`Sampled=1/0`), or the OTel decision. */
   sampled: boolean | undefined;
-  /** The caller sent `Sampled=?` (asks to be told the decision). */
-  askedDecision: boolean;
 }
 
 /** Ids from the caller (OTel) first, then `X-Amzn-Trace-Id`, else new ones. */
@@ -103,17 +101,16 @@ export function incomingTrace(req: RequestInfo, ids: SegmentIds | undefined): In
     const parentId = ids.parentId !== undefined && isValidSpanId(ids.parentId) ? ids.parentId : undefined;
     // The caller's Sampled flag still counts when tracing continued the same trace from its header.
     const callerDecision = header?.root === ids.traceId ? header.sampled : undefined;
-    return { traceId: ids.traceId, parentId, sampled: ids.sampled ?? callerDecision, askedDecision: false };
+    return { traceId: ids.traceId, parentId, sampled: ids.sampled ?? callerDecision };
   }
   if (header) {
     return {
       traceId: header.root,
       parentId: header.parent,
       sampled: ids?.sampled ?? header.sampled,
-      askedDecision: /sampled=\?/i.test(raw!),
     };
   }
-  return { traceId: newTraceId(), parentId: undefined, sampled: ids?.sampled, askedDecision: false };
+  return { traceId: newTraceId(), parentId: undefined, sampled: ids?.sampled };
 }
 
 /** `http.request` as X-Ray wants it: client_ip from the first `X-Forwarded-For` entry when present. */
