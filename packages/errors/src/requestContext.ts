@@ -44,13 +44,20 @@ export function toRollbarRequest(
       const ip = readIp(req, headers);
       if (ip) out.ip = ip;
     }
-    if (options.maxBodyBytes > 0 && req.body !== undefined && req.body !== null) {
+    if (options.maxBodyBytes > 0 && hasBody(req.body) && out.method !== 'GET' && out.method !== 'HEAD') {
       out.body = limitBody(req.body, headers['content-type'], policy, options.maxBodyBytes);
     }
     return out;
   } catch {
     return undefined;
   }
+}
+
+/** Rollbar files an object body under `request[METHOD]`, which for a GET would hide the query. */
+function hasBody(body: unknown): boolean {
+  if (body === undefined || body === null || body === '') return false;
+  if (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body).length === 0) return false;
+  return true;
 }
 
 function readHeaders(raw: unknown): Record<string, string | string[]> {

@@ -86,6 +86,21 @@ describe('toRollbarRequest', () => {
     expect(bin?.body).toBe('[binary body, 10 bytes]');
   });
 
+  it('leaves out empty bodies and GET bodies (Rollbar would file them over the query)', () => {
+    const get = toRollbarRequest(
+      { method: 'GET', url: '/?q=1', headers: {}, body: { a: 1 } },
+      defaultRedactionPolicy,
+      opts,
+    );
+    const empty = toRollbarRequest(
+      { method: 'POST', url: '/', headers: {}, body: {} },
+      defaultRedactionPolicy,
+      opts,
+    );
+    expect(get && 'body' in get).toBe(false);
+    expect(empty && 'body' in empty).toBe(false);
+  });
+
   it('never throws on junk', () => {
     expect(toRollbarRequest(undefined, defaultRedactionPolicy, opts)).toBeUndefined();
     expect(toRollbarRequest('nope' as never, defaultRedactionPolicy, opts)).toBeUndefined();
