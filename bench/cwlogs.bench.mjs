@@ -53,7 +53,7 @@ async function child(contender, workloadName, group) {
   const w = WORKLOADS[workloadName];
   const stream = 'bench';
   const pad = 'x'.repeat(Math.max(0, w.bytes - 60));
-  const { log, finish } = await setUp(contender, group, stream, w);
+  const { log, finish, stats } = await setUp(contender, group, stream, w);
   const t0 = Date.now();
   let callerNs = 0n;
   for (let i = 0; i < w.n; i += w.chunk) {
@@ -74,7 +74,7 @@ async function child(contender, workloadName, group) {
     return;
   }
   if (w.end === 'outage') {
-    report({});
+    report(stats ? { stats: stats() } : {});
     process.exit(0);
   }
   await finish();
@@ -104,6 +104,7 @@ async function setUp(contender, group, stream, w) {
           pad: pad.length > 1000 ? undefined : pad,
         }),
       finish: () => backend.shutdown(60_000),
+      stats: () => backend.stats(),
     };
   }
   if (contender === 'winston-cloudwatch') {
@@ -195,7 +196,8 @@ async function runOne(local, contender, name, w) {
   proc.stderr.on('data', (d) => {
     err += d;
   });
-  const killer = setTimeout(() => proc.kill('SIGKILL'), 90_000);
+  const limitMs = w.end === 'exit' ? 30_000 : 90_000;
+  const killer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
   const [code] = await once(proc, 'exit');
   clearTimeout(killer);
   const line = out
@@ -219,7 +221,13 @@ async function runOne(local, contender, name, w) {
     nsPerCall: r.callerNsPerCall,
     rssMb: r.maxRssKb ? r.maxRssKb / 1024 : undefined,
     exit: code,
-    note: unsentNote ? `stderr: ${unsentNote} unsent` : code === null ? 'killed at 90 s' : '',
+    note: [
+      unsentNote ? `stderr: ${unsentNote} unsent at exit` : '',
+      r.stats ? `counted drops ${JSON.stringify(r.stats.dropped)}` : '',
+      code === null ? `still running after ${limitMs / 1000} s: killed` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
 }
 

@@ -9,10 +9,14 @@ import { isSensitiveField, type RedactionPolicy, redactString, redactValue } fro
 interface PolicyCache {
   anyPattern: RegExp | null;
   keys: Map<string, boolean>;
+  /** Verdicts on short strings: messages, paths and statuses repeat from call to call. */
+  short: Map<string, string>;
 }
 
 const caches = new WeakMap<RedactionPolicy, PolicyCache>();
 const MAX_CACHED_KEYS = 5_000;
+const MAX_CACHED_STRINGS = 10_000;
+const SHORT = 256;
 
 function cacheFor(policy: RedactionPolicy): PolicyCache {
   let c = caches.get(policy);
@@ -29,7 +33,7 @@ function cacheFor(policy: RedactionPolicy): PolicyCache {
     } catch {
       anyPattern = /[\s\S]/; // could not combine: always take the exact path
     }
-    c = { anyPattern, keys: new Map() };
+    c = { anyPattern, keys: new Map(), short: new Map() };
     caches.set(policy, c);
   }
   return c;
@@ -38,6 +42,18 @@ function cacheFor(policy: RedactionPolicy): PolicyCache {
 /** `redactString` with a fast negative pre-check. */
 export function redactText(value: string, policy: RedactionPolicy): string {
   const c = cacheFor(policy);
+  if (value.length <= SHORT) {
+    const known = c.short.get(value);
+    if (known !== undefined) return known;
+    const out = exact(value, policy, c);
+    if (c.short.size >= MAX_CACHED_STRINGS) c.short.clear();
+    c.short.set(value, out);
+    return out;
+  }
+  return exact(value, policy, c);
+}
+
+function exact(value: string, policy: RedactionPolicy, c: PolicyCache): string {
   if (value.length <= policy.maxStringLength && (c.anyPattern === null || !c.anyPattern.test(value)))
     return value;
   return redactString(value, policy);

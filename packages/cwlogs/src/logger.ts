@@ -151,7 +151,7 @@ class SightlineLogger implements Logger {
     }
     const message = redactText(formatMessage(msg, rest), this.s.messageRedaction);
     if (this.s.format === 'text') return message;
-    const out: Record<string, unknown> = { timestamp: new Date(timestamp).toISOString(), level, message };
+    const out: Record<string, unknown> = { timestamp: isoTime(timestamp), level, message };
     if (this.s.service !== undefined) out.service = this.s.service;
     const context = this.context();
     if (context) assign(out, context);
@@ -172,6 +172,17 @@ class SightlineLogger implements Logger {
       return undefined;
     }
   }
+}
+
+// Many lines share a millisecond: format its ISO string once.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 function assign(out: Record<string, unknown>, extra: Record<string, unknown>): void {
