@@ -1,0 +1,112 @@
+// Request overhead: a small Express app bare, with Sightline (all four backends on, everything
+// sampled, sending to @sightline/local), with OpenTelemetry's NodeSDK (http + express, OTLP/proto),
+// and with aws-xray-sdk-express (everything sampled). Same run, interleaved rounds; the server is
+// pinned to core 0, the load generator and @sightline/local to core 1. Prints ratios to bare.
+//
+//   node bench/request-overhead.bench.mjs [--rounds 3] [--seconds 5] [--connections 32]
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocal } from '@sightline/local';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const VARIANTS = ['bare', 'sightline', 'nodesdk', 'xray'];
+const LABEL = {
+  bare: 'bare Express',
+  sightline: 'Sightline, all four backends',
+  nodesdk: 'OTel NodeSDK (http+express)',
+  xray: 'aws-xray-sdk-express (all sampled)',
+};
+const server = join(import.meta.dirname, 'servers', 'express-app.mjs');
+const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
+if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+
+const local = await startLocal();
+const env = {
+  PATH: process.env.PATH,
+  ...local.env,
+  OTEL_SERVICE_NAME: 'bench',
+  SIGHTLINE_CWLOGS_GROUP: 'bench',
+  ROLLBAR_ACCESS_TOKEN: 'fake-bench-token-0000000000000',
+  AWS_XRAY_URL: '*',
+  SIGHTLINE_HANDLE_SIGNALS: 'false',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+function startServer(variant) {
+  const started = process.hrtime.bigint();
+  const args = pin ? ['-c', '0', process.execPath, server, variant] : [server, variant];
+  const child = spawn(pin ? 'taskset' : process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: import.meta.dirname });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', async (d) => {
+      out += d;
+      const port = /ready (\d+)/.exec(out)?.[1];
+      if (!port || child.ready) return;
+      child.ready = true;
+      const url = `http://127.0.0.1:${port}/api/activities/home`;
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      resolve({ child, url, startupMs: Number(process.hrtime.bigint() - started) / 1e6 });
+    });
+    child.on('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
+  });
+}
+
+async function stopServer(child) {
+  child.removeAllListeners('exit');
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function load(url, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: seconds }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], startup: [], errors: 0 }]));
+
+console.log(`request overhead: ${ROUNDS} rounds × ${SECONDS} s × ${CONNECTIONS} connections, server pinned: ${pin}`);
+for (let round = 1; round <= ROUNDS; round++) {
+  // Rotate the order each round so no variant always runs first (warm caches, thermal state).
+  const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+  for (const variant of order) {
+    const { child, url, startupMs } = await startServer(variant);
+    await load(url, 1); // warm-up
+    const r = await load(url, SECONDS);
+    results[variant].rps.push(r.requests.average);
+    results[variant].p99.push(r.latency.p99);
+    results[variant].startup.push(startupMs);
+    results[variant].errors += r.errors + r.non2xx;
+    await stopServer(child);
+    local.clear();
+    process.stdout.write(`  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms\n`);
+  }
+}
+await local.close();
+
+const bare = { rps: median(results.bare.rps), p99: median(results.bare.p99), startup: median(results.bare.startup) };
+console.log('\n| variant | req/s | vs bare | p99 ms | vs bare | start-up to first response | vs bare | errors |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const v of VARIANTS) {
+  const rps = median(results[v].rps);
+  const p99 = median(results[v].p99);
+  const startup = median(results[v].startup);
+  console.log(
+    `| ${LABEL[v]} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${startup.toFixed(0)} ms | +${(startup - bare.startup).toFixed(0)} ms | ${results[v].errors} |`,
+  );
+}
+console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);

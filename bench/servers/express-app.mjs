@@ -1,0 +1,74 @@
+// One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray.
+// Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
+const variant = process.argv[2];
+const activities = () => [
+  { uuid: '68f126b0-1ceb-4a33-88be-d90fa7109eee', handle: 'Andrew Brown', message: 'Cloud is very fun!', likes_count: 5 },
+  { uuid: '66e12864-8c26-4c3a-9658-95a10f8fea67', handle: 'Worf', message: 'I am out of prune juice', likes: 0 },
+  { uuid: '248959df-3079-4947-b847-9e0892d1bab4', handle: 'Garek', message: 'My dear doctor, I am just simple tailor', likes: 0 },
+];
+
+let work = (fn) => fn();
+let before = () => {};
+let after = () => {};
+let stop = async () => {};
+
+if (variant === 'sightline') {
+  const { initObservability } = await import('@sightline/observability');
+  const obs = initObservability({
+    serviceName: 'bench',
+    printSummary: false,
+    // Everything sampled: the same work as the anchors with everything on.
+    xray: { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
+  });
+  work = (fn) => obs.span('home-activities-mock-data', fn);
+  before = (app) => app.use(obs.express());
+  stop = () => obs.shutdown({ timeoutMs: 5000 });
+} else if (variant === 'nodesdk') {
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+  const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+  const { ExpressInstrumentation } = await import('@opentelemetry/instrumentation-express');
+  const { trace } = await import('@opentelemetry/api');
+  const sdk = new NodeSDK({
+    serviceName: 'bench',
+    traceExporter: new OTLPTraceExporter(),
+    instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()],
+  });
+  sdk.start();
+  stop = () => sdk.shutdown();
+  const tracer = trace.getTracer('bench');
+  work = (fn) =>
+    tracer.startActiveSpan('home-activities-mock-data', (span) => {
+      try {
+        return fn();
+      } finally {
+        span.end();
+      }
+    });
+} else if (variant === 'xray') {
+  const AWSXRay = (await import('aws-xray-sdk-core')).default;
+  const xrayExpress = (await import('aws-xray-sdk-express')).default;
+  AWSXRay.middleware.disableCentralizedSampling();
+  AWSXRay.middleware.setSamplingRules({ version: 2, rules: [], default: { fixed_target: 0, rate: 1 } });
+  AWSXRay.setLogger({ error() {}, warn() {}, info() {}, debug() {} });
+  work = (fn) => AWSXRay.captureFunc('home-activities-mock-data', () => fn());
+  before = (app) => app.use(xrayExpress.openSegment('bench'));
+  after = (app) => app.use(xrayExpress.closeSegment());
+}
+
+const express = (await import('express')).default;
+const app = express();
+before(app);
+app.get('/api/activities/home', (_req, res) => {
+  const data = work(activities);
+  res.json(data);
+});
+after(app);
+const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(async () => {
+    await stop();
+    process.exit(0);
+  });
+});
