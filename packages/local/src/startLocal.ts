@@ -98,7 +98,7 @@ export interface Local {
   rejections(filter?: { backend?: Backend }): Rejection[];
   /** Counts, and records evicted by the memory caps. */
   stats(): LocalStats;
-  /** Forgets everything received (log groups and streams are kept, their events are not). */
+  /** Forgets everything received and the eviction counts (log groups and streams are kept, their events are not). */
   clear(): void;
   /**
    * Resolves with the predicate's first truthy result, re-checked whenever something arrives.

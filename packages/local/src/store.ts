@@ -58,8 +58,10 @@ export class CappedList<T> {
     return this.items.length;
   }
 
+  /** Empties the list and resets the eviction count. */
   clear(): void {
     this.items = [];
+    this.evicted = 0;
   }
 }
 

@@ -36,6 +36,8 @@ describe('memory caps', () => {
     expect(stats.evicted.spans).toBe(25 - stats.spans);
     expect(local.spans().at(-1)?.name).toBe('s24');
     expect(stats.requests).toBe(2);
+    local.clear();
+    expect(local.stats().evicted.spans).toBe(0);
   });
 
   it('clear() forgets records but keeps log groups', async () => {
