@@ -1,6 +1,5 @@
 import { isSensitiveHeader, maskSecret, redactUrl } from '@sightline/core';
 import type { ResolvedTracingConfig } from './options';
-import { describeSampler } from './samplers';
 
 /**
  * The start-up line: where spans go, compression, headers (secrets masked: `x-honeycomb-team=****abcd`),
@@ -32,4 +31,13 @@ export function describeTracing(config: ResolvedTracingConfig): string {
   ]
     .filter((part) => part !== undefined)
     .join(', ');
+}
+
+/** A short description for the start-up line: `parentbased_always_on`, `traceidratio(0.25)`, `deterministic(1 in 10)`. */
+export function describeSampler(
+  config: Pick<ResolvedTracingConfig, 'sampler' | 'samplerRatio' | 'sampleRate'>,
+): string {
+  if (config.sampler === 'deterministic') return `deterministic(1 in ${config.sampleRate})`;
+  if (config.sampler.endsWith('traceidratio')) return `${config.sampler}(${config.samplerRatio})`;
+  return config.sampler;
 }

@@ -1,4 +1,4 @@
-export { describeTracing } from './describe';
+export { describeSampler, describeTracing } from './describe';
 export type { ExportFailure } from './exportFailures';
 export { classifyExportError } from './exportFailures';
 export type {
@@ -11,7 +11,7 @@ export type {
   TracingBatchOptions,
   TracingOptions,
 } from './options';
-export { SAMPLER_NAMES } from './options';
+export { COMPRESSION_NAMES, EXPORTER_NAMES, ID_GENERATOR_NAMES, SAMPLER_NAMES } from './options';
 export { createPropagator, XRayRootPropagator } from './propagation';
 export { redactAttributes, redactSpan } from './redactSpan';
 export {
@@ -21,7 +21,7 @@ export {
   isClassicHoneycombKey,
   resolveTracingConfig,
 } from './resolveConfig';
-export { createSampler, DeterministicSampler, describeSampler, traceIdFraction } from './samplers';
+export { createSampler, DeterministicSampler, traceIdFraction } from './samplers';
 export type { WithSpanOptions } from './spans';
 export { getActiveTraceIds, setHttpRoute, TRACER_NAME, withSpan } from './spans';
 export type { StartTracingDeps, TracingBackend } from './startTracing';

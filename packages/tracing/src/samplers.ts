@@ -76,12 +76,3 @@ export function createSampler(
       return new DeterministicSampler(config.sampleRate);
   }
 }
-
-/** A short description for the start-up line: `parentbased_always_on`, `traceidratio(0.25)`, `deterministic(1 in 10)`. */
-export function describeSampler(
-  config: Pick<ResolvedTracingConfig, 'sampler' | 'samplerRatio' | 'sampleRate'>,
-): string {
-  if (config.sampler === 'deterministic') return `deterministic(1 in ${config.sampleRate})`;
-  if (config.sampler.endsWith('traceidratio')) return `${config.sampler}(${config.samplerRatio})`;
-  return config.sampler;
-}

@@ -3,7 +3,8 @@ import { context, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { newXRayTraceId, xrayToOtelTraceId } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import { createSampler, DeterministicSampler, describeSampler, traceIdFraction } from '../src/samplers';
+import { describeSampler } from '../src/describe';
+import { createSampler, DeterministicSampler, traceIdFraction } from '../src/samplers';
 
 /** xorshift32: a seeded generator so the statistics below are the same on every run. */
 function seededHex(seed: number): (digits: number) => string {
