@@ -1,5 +1,5 @@
 export { buildLinks, fillTemplate } from './correlation';
-export type { ErrorsBackend } from './reporter';
+export type { ErrorsBackend } from './errorsBackend';
 export { createErrorReporter } from './reporter';
 export {
   DEFAULT_ENDPOINT,

@@ -1,11 +1,11 @@
 import { type Local, startLocal } from '@sightline/local';
+import type { ReporterInternals } from '../src/errorsBackend';
 import {
   createErrorReporter,
   type ErrorsBackend,
   type ErrorsOptions,
   resolveErrorsConfig,
 } from '../src/index';
-import type { ReporterInternals } from '../src/reporter';
 
 /** Obviously fake, and long enough (>= 16) that local masks it as `****0000`. */
 export const FAKE_TOKEN = 'fake-rollbar-token-for-tests-0000';
