@@ -120,16 +120,32 @@ export function isSensitiveHeader(name: string, policy: RedactionPolicy = defaul
   return policy.headerNames.has(name.toLowerCase()) || isSensitiveField(name, policy);
 }
 
+// One case-insensitive alternation of every pattern per policy: a cheap first test that lets the
+// common case (a string with no secret in it) skip the per-pattern replacements. It matches a superset
+// of what the patterns match, so it can only say "maybe", never miss a secret.
+const prefilters = new WeakMap<RedactionPolicy, RegExp>();
+
+function prefilterOf(policy: RedactionPolicy): RegExp {
+  let re = prefilters.get(policy);
+  if (!re) {
+    re = new RegExp(policy.patterns.map((p) => `(?:${p.source})`).join('|'), 'i');
+    prefilters.set(policy, re);
+  }
+  return re;
+}
+
 /** Masks every policy pattern inside a string and cuts it to `maxStringLength`. */
 export function redactString(value: string, policy: RedactionPolicy = defaultRedactionPolicy): string {
   let out = value;
-  for (const re of policy.patterns) {
-    re.lastIndex = 0;
-    out = out.replace(re, (match, prefix: unknown) =>
-      typeof prefix === 'string' && match.startsWith(prefix)
-        ? `${prefix}${policy.replacement}`
-        : policy.replacement,
-    );
+  if (policy.patterns.length > 0 && prefilterOf(policy).test(value)) {
+    for (const re of policy.patterns) {
+      re.lastIndex = 0;
+      out = out.replace(re, (match, prefix: unknown) =>
+        typeof prefix === 'string' && match.startsWith(prefix)
+          ? `${prefix}${policy.replacement}`
+          : policy.replacement,
+      );
+    }
   }
   if (out.length > policy.maxStringLength) {
     const cut = out.length - policy.maxStringLength;
