@@ -42,6 +42,15 @@ describe('process exit', () => {
     expect(p.err()).not.toContain('not sent');
   });
 
+  it('natural exit while the service fails: retries keep the process alive long enough to deliver', async () => {
+    // 3 SDK attempts fail, then the batcher's own backoff retry (an unref'd timer) succeeds.
+    local.faults.cwlogs.failNext(4, 503);
+    const p = run('logAndExit.mjs', { MODE: 'natural', COUNT: '10' });
+    expect(await p.exited).toBe(0);
+    expect(local.logEvents({ group: 'exit-test' })).toHaveLength(10);
+    expect(p.err()).not.toContain('not sent');
+  });
+
   it('SIGTERM: a handler calling shutdown delivers everything before exiting', async () => {
     const p = run('logAndExit.mjs', { MODE: 'sigterm', COUNT: '1000' });
     await local.waitFor(() => p.out().includes('ready'), { timeoutMs: 10_000 });
