@@ -22,6 +22,12 @@ beforeAll(async () => {
   );
   const app = express();
   app.use(obs.express());
+  app.get(
+    '/api/activities/home',
+    obs.capture('activities_home', async (_req: unknown, res: { json(body: unknown): void }) => {
+      res.json([{ handle: 'Andrew Brown' }]);
+    }),
+  );
   app.get('/api/boom', async () => {
     throw new Error('handler failed with password=hunter2');
   });
@@ -58,6 +64,19 @@ describe('Express specifics, all four backends on, against @sightline/local', ()
     expect(segment.document.fault).toBe(true);
     expect(segment.id).toBe(server.spanId);
     expect(JSON.stringify(local.items())).not.toMatch(/should-not-leak|hunter2/);
+  });
+
+  it('capture wraps a whole handler in a span and a subsegment of the same name', async () => {
+    local.clear();
+    const res = await fetch(`${url}/api/activities/home`);
+    expect(await res.json()).toEqual([{ handle: 'Andrew Brown' }]);
+    await obs.forceFlush({ timeoutMs: 3000 });
+    const server = await local.waitFor(() => serverSpan('GET /api/activities/home'));
+    const captured = await local.waitFor(() => local.spans({ name: 'activities_home' })[0]);
+    expect(captured.parentSpanId).toBe(server.spanId);
+    const segment = await local.waitFor(() => local.segments({ traceId: xrayId(server.traceId) })[0]);
+    const subs = segment.document.subsegments as { name: string; id: string }[];
+    expect(subs.map((s) => s.name)).toEqual(['activities_home']);
   });
 
   it('logs outside any request carry no trace ids', async () => {
