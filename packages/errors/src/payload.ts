@@ -3,6 +3,8 @@ import type { PersonInfo } from './types';
 
 /** What we add to Rollbar's item data once Rollbar has built it. */
 export interface ItemAdditions {
+  /** The occurrence uuid `report()` returned. */
+  uuid: string;
   /** Extra data, correlation ids and links: the item's `custom`. */
   custom: Record<string, unknown>;
   person?: PersonInfo;
@@ -22,7 +24,7 @@ export function finalizeItemData(
   additions: ItemAdditions,
   policy: RedactionPolicy,
 ): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...data };
+  const merged: Record<string, unknown> = { ...data, uuid: additions.uuid };
   const custom = { ...asRecord(data.custom), ...additions.custom };
   if (Object.keys(custom).length > 0) merged.custom = custom;
   else delete merged.custom;

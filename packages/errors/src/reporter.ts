@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type BackendReport,
   DropCounter,
@@ -21,7 +22,7 @@ import {
   withRollbarScrubbing,
 } from './errorsBackend';
 import { createHttpTransport } from './httpTransport';
-import { finalizeItemData, serializeItem } from './payload';
+import { finalizeItemData, type ItemAdditions, serializeItem } from './payload';
 import { installProcessCapture } from './processCapture';
 import { toRollbarRequest } from './requestContext';
 import { createRollbarBuilder, type ItemBuilder } from './rollbarBuilder';
@@ -154,38 +155,40 @@ class RollbarReporter implements ErrorsBackend {
       ...buildLinks(this.config.links, this.config.environment, correlation),
     };
     const request = toRollbarRequest(ctx.request, this.config.redaction, this.config);
+    const person = ctx.user ? { ...ctx.user } : undefined;
+    // Our own uuid, known at once (for the caller, the span and the segment); Rollbar's is replaced
+    // by it in the final payload. Building (stack parsing, scrubbing, serializing: milliseconds) runs
+    // on the next turn of the loop, off the request path; everything it needs is copied above.
+    const uuid = randomUUID();
     this.building++;
-    const uuid = this.builder.build(level, subject, request, (data, error) => {
+    setImmediate(() => {
       if (this.abandoned) return; // counted as shutdown_timeout already
-      this.building--;
-      try {
-        this.deliver(data, custom, ctx, error);
-      } finally {
-        this.notifyBuilt();
-      }
+      this.builder.build(level, subject, request, (data, error) => {
+        if (this.abandoned) return;
+        this.building--;
+        try {
+          this.deliver(data, { uuid, custom, person }, error);
+        } finally {
+          this.notifyBuilt();
+        }
+      });
     });
-    if (uuid !== undefined) this.announce(uuid, correlation, span);
+    this.announce(uuid, correlation, span);
     return uuid;
   }
 
-  private deliver(
-    data: Record<string, unknown> | undefined,
-    custom: Record<string, unknown>,
-    ctx: ReportContext,
-    error: unknown,
-  ): void {
+  private deliver(data: Record<string, unknown> | undefined, additions: ItemAdditions, error: unknown): void {
     if (!data) {
       this.drops.add('invalid');
       this.diag.debug(`Rollbar did not build an item: ${String(error)}`);
       return;
     }
-    const finished = finalizeItemData(data, { custom, person: ctx.user }, this.config.redaction);
-    const body = serializeItem(finished);
+    const body = serializeItem(finalizeItemData(data, additions, this.config.redaction));
     if (!body) {
       this.drops.add('too_large');
       return;
     }
-    this.sender.enqueue(body.json, String(finished.uuid ?? ''));
+    this.sender.enqueue(body.json, additions.uuid);
   }
 
   /** Hooks first (the facade knows both X-Ray and OTel), else the active OTel span. */

@@ -184,9 +184,14 @@ describe('finalizeItemData', () => {
     };
     const out = finalizeItemData(
       data,
-      { custom: { trace_id: 'a'.repeat(32), session_token: 'secret' }, person: { id: 7, email: 'a@b.c' } },
+      {
+        uuid: 'ours',
+        custom: { trace_id: 'a'.repeat(32), session_token: 'secret' },
+        person: { id: 7, email: 'a@b.c' },
+      },
       defaultRedactionPolicy,
     );
+    expect(out.uuid).toBe('ours');
     expect(out.custom).toEqual({ trace_id: 'a'.repeat(32), session_token: '[REDACTED]' });
     expect(out.person).toEqual({ id: '7', email: 'a@b.c' });
     expect(at(out, 'body.trace_chain.0.exception.message')).toBe('[REDACTED]');
