@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { TracerProvider } from '@opentelemetry/api';
@@ -12,6 +12,22 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 function isOtlpExport(request: IncomingMessage): boolean {
   const agent = request.headers['user-agent'];
   return typeof agent === 'string' && agent.includes('OTel-OTLP-Exporter-');
+}
+
+/**
+ * Sightline's own deliveries to the other backends (CloudWatch Logs through the AWS SDK, Rollbar items)
+ * are not traced: run from timers, they would show up as stray root traces, or as children of whatever
+ * request scheduled the flush. Recognized by their protocol headers.
+ */
+export function isTelemetryDelivery(options: RequestOptions): boolean {
+  const headers = options.headers;
+  if (headers === undefined || Array.isArray(headers)) return false;
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (key === 'x-rollbar-access-token') return true;
+    if (key === 'x-amz-target' && String(value).startsWith('Logs_20140328.')) return true;
+  }
+  return false;
 }
 
 // One instance of each for the whole process. A new HttpInstrumentation cannot patch `http` a second
@@ -40,7 +56,10 @@ export function enableInstrumentations(
 ): () => void {
   const enabled: { disable(): void }[] = [];
   if (which.http) {
-    http ??= new HttpInstrumentation({ ignoreIncomingRequestHook: isOtlpExport });
+    http ??= new HttpInstrumentation({
+      ignoreIncomingRequestHook: isOtlpExport,
+      ignoreOutgoingRequestHook: isTelemetryDelivery,
+    });
     http.setTracerProvider(provider);
     http.enable();
     enabled.push(http);
