@@ -62,6 +62,34 @@ describe('OTLP/HTTP receiver', () => {
     await provider.shutdown();
   });
 
+  it('decodes links, byte-exact timestamps and array attributes', async () => {
+    const provider = otlpProvider(local);
+    const tracer = provider.getTracer('t');
+    const linked = tracer.startSpan('linked');
+    linked.end();
+    const span = tracer.startSpan('linking', {
+      links: [{ context: linked.spanContext(), attributes: { why: 'batch' } }],
+      attributes: { tags: ['a', 'b'], flags: [true, false] },
+      startTime: [1_700_000_000, 123_456_789],
+    });
+    span.end([1_700_000_001, 0]);
+    await provider.forceFlush();
+    const stored = (await local.waitFor(() => local.spans({ name: 'linking' })[0]))!;
+    expect(stored.links).toEqual([
+      {
+        traceId: linked.spanContext().traceId,
+        spanId: linked.spanContext().spanId,
+        traceState: '',
+        attributes: { why: 'batch' },
+      },
+    ]);
+    expect(stored.startTimeUnixNano).toBe('1700000000123456789');
+    expect(stored.endTimeUnixNano).toBe('1700000001000000000');
+    expect(stored.durationMs).toBeCloseTo(876.543211, 5);
+    expect(stored.attributes).toEqual({ tags: ['a', 'b'], flags: [true, false] });
+    await provider.shutdown();
+  });
+
   it('decodes gzip-compressed bodies', async () => {
     const provider = otlpProvider(local, { gzip: true });
     provider.getTracer('t').startSpan('zipped').end();
