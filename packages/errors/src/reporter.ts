@@ -80,6 +80,9 @@ class RollbarReporter implements ErrorsBackend {
     private readonly hooks: ErrorsHooks,
     internals: ReporterInternals,
   ) {
+    // Callable detached (`const { report } = errors`), as handlers often pass them around.
+    this.report = this.report.bind(this);
+    this.message = this.message.bind(this);
     this.builder = internals.builder ?? createRollbarBuilder(config);
     this.sender = new ItemSender({
       transport:
@@ -108,8 +111,16 @@ class RollbarReporter implements ErrorsBackend {
   report(error: unknown, context: ReportContext = {}): string | undefined {
     try {
       const ctx = typeof context === 'object' && context !== null ? context : {};
-      const level = LEVELS.has(ctx.level as string) ? (ctx.level as RollbarLevel) : 'error';
-      const { error: err, thrown } = toReportableError(error, this.config.redaction, this.report);
+      const level = LEVELS.has(ctx.level as string)
+        ? (ctx.level as RollbarLevel)
+        : (ctx.level as string) === 'warn'
+          ? 'warning'
+          : 'error';
+      const { error: err, thrown } = toReportableError(
+        error,
+        this.config.redaction,
+        RollbarReporter.prototype.report,
+      );
       const extra: Record<string, unknown> = { ...asRecord(ctx.extra) };
       if (thrown !== undefined) extra.thrown_value = thrown;
       return this.submit(level, err, extra, ctx);

@@ -64,8 +64,9 @@ describe('items delivered to a Rollbar receiver (@sightline/local)', () => {
   it('reports thrown non-Errors (strings, objects, null) as readable error items', async () => {
     const reporter = h.reporter();
     const password = `pw-${randomUUID()}`;
+    const { report } = reporter; // detached, as handlers pass it around
     const uuids = [
-      reporter.report('plain string', { level: 'critical' }),
+      report('plain string', { level: 'critical' }),
       // Made at run time: the test's own source lines travel as code context and must not hold it.
       reporter.report({ code: 'E_FAIL', password }),
       reporter.report(null),
