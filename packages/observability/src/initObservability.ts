@@ -156,6 +156,10 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
     }),
   );
 
+  // Opt-in: report uncaught exceptions and unhandled rejections, then let the process behave as it would have.
+  const releaseProcessCapture =
+    rt.errors && config.errors.captureProcessErrors ? rt.errors.captureProcessErrors() : () => {};
+
   const loggerOptions = {
     level: common.logger.level,
     format: common.logger.format,
@@ -176,6 +180,7 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
   let removeExitHandlers: () => void = () => {};
   const shutdownOnce = runOnce(async () => {
     removeExitHandlers();
+    releaseProcessCapture();
     if (getRegistered() === obs) setRegistered(undefined);
     return runAll(backends, 'shutdown', shutdownTimeout);
   });

@@ -13,6 +13,18 @@ afterAll(async () => {
   await local?.close();
 });
 
+describe('opt-in capture of uncaught exceptions (child process)', () => {
+  it('reports and flushes, then the process exits exactly as it would have', async () => {
+    local.clear();
+    const f = startFixture('uncaught.mjs', env);
+    const result = await f.exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Error: uncaught in fixture');
+    const item = local.items().find((i) => JSON.stringify(i.data.body).includes('uncaught in fixture'));
+    expect(item?.data.level).toBe('critical');
+  });
+});
+
 describe('SIGTERM during load (child process)', () => {
   it('delivers everything the service accepted to all four backends', async () => {
     const service = startFixture('service-under-load.mjs', {
