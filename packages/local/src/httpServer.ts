@@ -47,6 +47,8 @@ export class HttpReceiver {
   private server: Server | undefined;
   private boundPort: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Set by `close()`: a fault reset after it must not open the port again. */
+  private shutDown = false;
 
   constructor(private readonly options: HttpReceiverOptions) {
     this.boundPort = options.port;
@@ -58,6 +60,7 @@ export class HttpReceiver {
   }
 
   async listen(): Promise<void> {
+    if (this.shutDown) return;
     // A new server each time: a closed http.Server cannot always be re-listened cleanly.
     const server = this.createServer();
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +76,7 @@ export class HttpReceiver {
   }
 
   async close(): Promise<void> {
+    this.shutDown = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.closeServer();

@@ -205,6 +205,21 @@ describe('fault injection', () => {
     expect(res.status).toBe(401);
   });
 
+  it('a fault reset after close() does not open the ports again', async () => {
+    await local.faults.cwlogs.refuseConnections();
+    await local.faults.xray.refuseConnections();
+    await local.close();
+    await local.faults.reset();
+    const error = await fetch(local.env.ROLLBAR_ENDPOINT, { method: 'POST', body: '{}' }).catch(
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const cw = await fetch(local.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, { method: 'POST' }).catch(
+      (e: Error) => e,
+    );
+    expect(cw).toBeInstanceOf(Error);
+  });
+
   it('failNext refuses a status that is not 5xx', () => {
     expect(() => local.faults.otlp.failNext(1, 404)).toThrow(RangeError);
   });

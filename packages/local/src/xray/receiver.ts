@@ -7,6 +7,8 @@ import { validateDatagram } from './validate';
 export class XrayReceiver {
   private socket: Socket | undefined;
   private boundPort: number;
+  /** Set by `close()`: a fault reset after it must not bind the port again. */
+  private shutDown = false;
 
   constructor(
     private readonly store: Store,
@@ -15,7 +17,7 @@ export class XrayReceiver {
     private readonly maxDatagramBytes?: number,
   ) {
     this.boundPort = port;
-    faults.attach({ close: () => this.close(), open: () => this.listen() });
+    faults.attach({ close: () => this.closeSocket(), open: () => this.listen() });
   }
 
   get port(): number {
@@ -23,6 +25,7 @@ export class XrayReceiver {
   }
 
   listen(): Promise<void> {
+    if (this.shutDown) return Promise.resolve();
     const socket = createSocket('udp4');
     socket.on('message', (message) => this.onDatagram(message));
     return new Promise((resolve, reject) => {
@@ -39,6 +42,11 @@ export class XrayReceiver {
   }
 
   close(): Promise<void> {
+    this.shutDown = true;
+    return this.closeSocket();
+  }
+
+  private closeSocket(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return Promise.resolve();
