@@ -155,6 +155,11 @@ class RollbarReporter implements ErrorsBackend {
       this.drops.add('after_shutdown');
       return undefined;
     }
+    // Items being built count against the same bound as those waiting to be sent.
+    if (this.building + this.sender.pending >= this.config.maxQueueSize) {
+      this.drops.add('queue_full');
+      return undefined;
+    }
     if (!this.takeRateSlot()) {
       this.drops.add('rate_limited');
       return undefined;

@@ -68,6 +68,18 @@ describe('reporter deadlines and limits (fake timers, fake transport)', () => {
     await reporter.shutdown(0);
   });
 
+  it('is bounded before building: past maxQueueSize report() drops at once (queue_full)', async () => {
+    const { transport } = silentTransport();
+    const reporter = reporterWith(transport, { maxQueueSize: 2 });
+    expect(reporter.message('one')).toBeDefined();
+    expect(reporter.message('two')).toBeDefined();
+    expect(reporter.message('three')).toBeUndefined();
+    expect(reporter.stats()).toEqual({ sent: 0, dropped: { queue_full: 1 }, pending: 2 });
+    const shutting = reporter.shutdown(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await shutting).dropped).toEqual({ queue_full: 1, shutdown_timeout: 2 });
+  });
+
   it('itemsPerMinute is a window: after a minute items are accepted again', async () => {
     const { transport, answers } = silentTransport();
     const reporter = reporterWith(transport, { itemsPerMinute: 1 });
