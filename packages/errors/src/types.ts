@@ -101,7 +101,7 @@ export interface ErrorsOptions {
   endpoint?: string;
   /** Items accepted per minute; past it items are dropped (`rate_limited`). Default `SIGHTLINE_ROLLBAR_ITEMS_PER_MINUTE`, else 60. */
   itemsPerMinute?: number;
-  /** Items waiting for delivery at most; newer ones are dropped (`queue_full`). Default 100. */
+  /** Items being built or waiting for delivery at most; newer ones are dropped (`queue_full`). Default 100. */
   maxQueueSize?: number;
   /** Request bodies are cut to this many bytes. Default 8192. */
   maxBodyBytes?: number;
