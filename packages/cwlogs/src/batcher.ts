@@ -5,63 +5,19 @@ import {
   type DropReason,
   diagnostics,
 } from '@sightline/core';
-import {
-  AGE_MARGIN_MS,
-  EVENT_OVERHEAD_BYTES,
-  eventSize,
-  LOG_GROUP_NAME,
-  MAX_AGE_MS,
-  MAX_FUTURE_MS,
-} from './limits';
-import type { OverflowPolicy, OversizePolicy } from './options';
-import { splitMessage, truncateMessage } from './oversize';
-import { classifyFailure, describeError, type LogsSender, type RejectedLogEventsInfo } from './sender';
+import { admitEvent } from './admit';
+import type { BatcherOptions } from './batcherOptions';
+import { type Clock, realClock } from './clock';
+import { AGE_MARGIN_MS, LOG_GROUP_NAME, MAX_AGE_MS } from './limits';
+import { backoffDelay, splitByRejection } from './retry';
+import { classifyFailure, describeError, type RejectedLogEventsInfo } from './sender';
 import { SettleTracker } from './settle';
 import { ensureStream } from './setup';
 import { sanitizeStreamName } from './streamName';
-import { type QueuedEvent, StreamQueue } from './streamQueue';
+import { dropEarliestQueued, type QueuedEvent, StreamQueue } from './streamQueue';
+import { WakeTimer } from './wakeTimer';
 
-/** Time source and timers; the default is the real clock, tests may pass their own. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-export interface BatcherOptions {
-  sender: LogsSender;
-  logGroupName: string;
-  logStreamName: string;
-  sendIntervalMs: number;
-  maxBatchEvents: number;
-  maxBatchBytes: number;
-  maxEventBytes: number;
-  oversize: OversizePolicy;
-  maxQueueEvents: number;
-  maxQueueBytes: number;
-  overflow: OverflowPolicy;
-  retentionInDays?: number | undefined;
-  tags?: Record<string, string> | undefined;
-  createLogGroup: boolean;
-  maxConcurrentPuts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  requestTimeoutMs: number;
-  clock?: Clock;
-  diagnostics?: Diagnostics;
-  /** Random in [0, 1) for the backoff jitter. */
-  random?: () => number;
-}
+export type { BatcherOptions, Clock };
 
 /** One log event handed to the batcher. */
 export interface LogEventInput {
@@ -92,8 +48,7 @@ export class Batcher {
   private readonly controllers = new Set<AbortController>();
   // Batches in flight; one removed from here by `abandon` is already settled.
   private readonly flying = new Set<QueuedEvent[]>();
-  private timer: unknown;
-  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly wake: WakeTimer;
   private pumpQueued = false;
   private closed = false;
   // CloudWatch rejects events older than 14 days, or than the group's retention when we set one.
@@ -101,6 +56,7 @@ export class Batcher {
 
   constructor(private readonly o: BatcherOptions) {
     this.clock = o.clock ?? realClock;
+    this.wake = new WakeTimer(this.clock, () => this.pump());
     this.diag = o.diagnostics ?? diagnostics('cwlogs');
     this.random = o.random ?? Math.random;
     this.maxAgeMs = Math.min(MAX_AGE_MS, (o.retentionInDays ?? 14) * 24 * 3600_000);
@@ -126,22 +82,13 @@ export class Batcher {
       return false;
     }
     const now = this.clock.now();
-    const message = typeof event.message === 'string' ? event.message : String(event.message);
-    const timestamp =
-      typeof event.timestamp === 'number' && Number.isFinite(event.timestamp)
-        ? Math.trunc(event.timestamp)
-        : now;
-    if (message.length === 0) {
-      // CloudWatch rejects empty messages (minimum length 1).
-      this.drops.add('invalid');
-      return false;
-    }
-    if (timestamp > now + MAX_FUTURE_MS) {
-      this.drops.add('too_new');
-      return false;
-    }
-    if (timestamp < now - this.maxAgeMs + AGE_MARGIN_MS) {
-      this.drops.add('too_old');
+    const admitted = admitEvent(event.message, event.timestamp, now, {
+      maxEventBytes: this.o.maxEventBytes,
+      oversize: this.o.oversize,
+      maxAgeMs: this.maxAgeMs,
+    });
+    if (!admitted.ok) {
+      this.drops.add(admitted.reason);
       return false;
     }
     const queue = this.queueFor(event.group, event.stream);
@@ -149,35 +96,25 @@ export class Batcher {
       this.drops.add('invalid');
       return false;
     }
-    let size = eventSize(message);
-    let parts: string[] = [message];
-    if (size > this.o.maxEventBytes) {
-      parts =
-        this.o.oversize === 'split'
-          ? splitMessage(message, this.o.maxEventBytes)
-          : [truncateMessage(message, this.o.maxEventBytes)];
-      size = 0;
-      for (const p of parts) size += Buffer.byteLength(p, 'utf8') + EVENT_OVERHEAD_BYTES;
-    }
-    if (!this.makeRoom(parts.length, size)) {
+    const { parts, sizes, timestamp, bytes } = admitted;
+    if (!this.makeRoom(parts.length, bytes)) {
       this.drops.add('queue_full', parts.length);
       return false;
     }
-    for (const p of parts) {
-      const e: QueuedEvent = {
-        message: p,
+    for (let i = 0; i < parts.length; i++) {
+      queue.push({
+        message: parts[i]!,
         timestamp,
-        size: parts.length === 1 ? size : eventSize(p),
+        size: sizes[i]!,
         acceptedAt: now,
         seq: this.tracker.take(),
         attempted: false,
-      };
-      queue.push(e);
+      });
     }
     this.queuedEvents += parts.length;
-    this.queuedBytes += size;
+    this.queuedBytes += bytes;
     // A new deadline earlier than the armed timer (a retry timer can be later than it).
-    if (now + this.o.sendIntervalMs < this.timerAt) this.arm(now + this.o.sendIntervalMs);
+    this.wake.setIfEarlier(now + this.o.sendIntervalMs);
     if (queue.hasFullBatch(this.o)) this.schedulePump();
     return true;
   }
@@ -207,16 +144,7 @@ export class Batcher {
     if (this.o.overflow === 'drop-newest') return false;
     // drop-oldest: remove queued (not in-flight) events with the earliest timestamps until it fits.
     while (!fits()) {
-      let victim: StreamQueue | undefined;
-      let earliest = Number.POSITIVE_INFINITY;
-      for (const q of this.streams.values()) {
-        const t = q.earliestTimestamp();
-        if (t !== undefined && t < earliest) {
-          earliest = t;
-          victim = q;
-        }
-      }
-      const dropped = victim?.dropEarliest();
+      const dropped = dropEarliestQueued(this.streams.values());
       if (!dropped) return false;
       this.settle([dropped], 'queue_full');
     }
@@ -248,7 +176,7 @@ export class Batcher {
     for (const batch of this.flying) this.settle(batch, reason);
     this.flying.clear();
     for (const c of this.controllers) c.abort();
-    this.disarm();
+    this.wake.clear();
   }
 
   stats(): BackendReport {
@@ -361,21 +289,7 @@ export class Batcher {
   }
 
   private acknowledge(batch: QueuedEvent[], info: RejectedLogEventsInfo | undefined): void {
-    if (!info) {
-      this.settle(batch, 'sent');
-      return;
-    }
-    // In a sorted batch the rejected events are a prefix (too old / expired) and a suffix (too new).
-    const n = batch.length;
-    const tooOldEnd = clampIndex(info.tooOldLogEventEndIndex, n, 0);
-    const expiredEnd = clampIndex(info.expiredLogEventEndIndex, n, 0);
-    const tooNewStart = clampIndex(info.tooNewLogEventStartIndex, n, n);
-    const prefixEnd = Math.max(tooOldEnd, expiredEnd);
-    const suffixStart = Math.max(prefixEnd, tooNewStart);
-    this.settle(batch.slice(0, tooOldEnd), 'too_old');
-    this.settle(batch.slice(tooOldEnd, prefixEnd), 'expired');
-    this.settle(batch.slice(prefixEnd, suffixStart), 'sent');
-    this.settle(batch.slice(suffixStart), 'too_new');
+    for (const [events, outcome] of splitByRejection(batch, info)) this.settle(events, outcome);
   }
 
   private fail(q: StreamQueue, batch: QueuedEvent[], error: unknown): void {
@@ -412,12 +326,7 @@ export class Batcher {
             return;
           }
         }
-        const ceiling = Math.min(
-          this.o.retryMaxDelayMs,
-          this.o.retryBaseDelayMs * 2 ** Math.min(30, q.failures - 1),
-        );
-        // "Equal jitter": half fixed, half random, so retries of many processes spread out.
-        const delay = ceiling / 2 + this.random() * (ceiling / 2);
+        const delay = backoffDelay(q.failures, this.o.retryBaseDelayMs, this.o.retryMaxDelayMs, this.random);
         q.retryAt = Math.max(q.retryAt, this.clock.now() + delay);
         q.retryPending = true;
         q.requeue(batch);
@@ -439,39 +348,16 @@ export class Batcher {
     this.tracker.release();
   }
 
+  /** Wakes at the next future deadline or retry time; work due now but blocked waits for an in-flight request to finish. */
   private rearm(now: number): void {
     let next = Number.POSITIVE_INFINITY;
     for (const q of this.streams.values()) {
       if (q.events.length === 0) continue;
-      // Only future wake-ups: work that is due now but blocked waits for an in-flight request to finish.
       const deadline =
         q.firstNewAt === undefined ? Number.POSITIVE_INFINITY : q.firstNewAt + this.o.sendIntervalMs;
       if (deadline > now) next = Math.min(next, deadline);
       if ((q.retryPending || q.drain) && q.retryAt > now) next = Math.min(next, q.retryAt);
     }
-    if (next === Number.POSITIVE_INFINITY) this.disarm();
-    else if (next !== this.timerAt || this.timer === undefined) this.arm(next);
+    this.wake.set(next);
   }
-
-  private arm(at: number): void {
-    this.disarm();
-    this.timerAt = at;
-    const delay = Math.max(0, at - this.clock.now());
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, delay);
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-  }
-}
-
-function clampIndex(v: number | undefined, n: number, fallback: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) return fallback;
-  return Math.min(n, Math.max(0, v));
 }

@@ -139,3 +139,17 @@ export class StreamQueue {
     return this.events[0]!.timestamp;
   }
 }
+
+/** Removes the queued event with the earliest timestamp across streams (the `drop-oldest` policy). */
+export function dropEarliestQueued(streams: Iterable<StreamQueue>): QueuedEvent | undefined {
+  let victim: StreamQueue | undefined;
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const q of streams) {
+    const t = q.earliestTimestamp();
+    if (t !== undefined && t < earliest) {
+      earliest = t;
+      victim = q;
+    }
+  }
+  return victim?.dropEarliest();
+}
