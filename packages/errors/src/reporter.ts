@@ -4,6 +4,7 @@ import {
   DropCounter,
   diagnostics,
   maskSecret,
+  redactUrl,
   redactValue,
   runOnce,
   settleWithin,
@@ -105,7 +106,8 @@ class RollbarReporter implements ErrorsBackend {
       `items/min=${c.itemsPerMinute}`,
       `process capture=${c.captureProcessErrors ? 'on' : 'off'}`,
     ].filter(Boolean);
-    return `errors: Rollbar → ${c.endpoint} (${parts.join(', ')})`;
+    // A proxy URL may carry credentials (`https://user:pass@proxy/…`): never print them.
+    return `errors: Rollbar → ${redactUrl(c.endpoint, c.redaction)} (${parts.join(', ')})`;
   }
 
   report(error: unknown, context: ReportContext = {}): string | undefined {

@@ -160,5 +160,14 @@ describe('resolveErrorsConfig', () => {
       `errors: Rollbar → ${DEFAULT_ENDPOINT} (environment=production, token=****cdef, items/min=60, process capture=off)`,
     );
     expect(line).not.toContain(TOKEN);
+    const proxied = createErrorReporter(
+      resolveErrorsConfig(
+        { endpoint: 'https://user:hunter2@proxy.internal/api/1/item/' },
+        { ROLLBAR_ACCESS_TOKEN: TOKEN },
+      ).config,
+    );
+    const proxiedLine = proxied.describe();
+    await proxied.shutdown(0);
+    expect(proxiedLine).toContain('https://user:[REDACTED]@proxy.internal/api/1/item/');
   });
 });
