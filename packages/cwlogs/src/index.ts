@@ -1,8 +1,9 @@
 export type { AwsSenderOptions } from './awsSender';
 export { createAwsSender } from './awsSender';
-export type { CloudWatchLogsBackend } from './backend';
+export type { BackendInternals, CloudWatchLogsBackend } from './backend';
 export { createCloudWatchLogs } from './backend';
 export type { LogEventInput } from './batcher';
+export type { Clock } from './clock';
 export { accessLogTimestamp, formatMessage } from './format';
 export {
   EVENT_OVERHEAD_BYTES,
