@@ -196,7 +196,8 @@ async function runOne(local, contender, name, w) {
   proc.stderr.on('data', (d) => {
     err += d;
   });
-  const limitMs = w.end === 'exit' ? 30_000 : 90_000;
+  // A contender that has not finished by then is killed (its undelivered events count as lost).
+  const limitMs = w.end === 'exit' ? 20_000 : 45_000;
   const killer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
   const [code] = await once(proc, 'exit');
   clearTimeout(killer);
