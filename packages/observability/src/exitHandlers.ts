@@ -12,6 +12,8 @@ export interface ExitHandlerHooks {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** Upper bound of the hold; the shutdown itself is bounded by `shutdownTimeoutMs` (at most 600 s). */
+const HOLD_MS = 610_000;
 
 /**
  * SIGTERM / SIGINT: flush everything, then let the process do what it would have done without us.
@@ -36,13 +38,17 @@ export function installExitHandlers(hooks: ExitHandlerHooks): () => void {
         return;
       }
       remove();
-      hooks.shutdown().then(
-        () => process.kill(process.pid, signal),
-        (err: unknown) => {
-          diag.error(`shutdown on ${signal} failed: ${String(err)}`);
-          process.kill(process.pid, signal);
-        },
-      );
+      // Sightline's own timers are unref'd; this one is not, so the process cannot end quietly (exit 0)
+      // in the middle of the flush, before the signal is re-raised. The shutdown deadline ends it sooner.
+      const hold = setTimeout(() => {}, HOLD_MS);
+      const reraise = () => {
+        clearTimeout(hold);
+        process.kill(process.pid, signal);
+      };
+      hooks.shutdown().then(reraise, (err: unknown) => {
+        diag.error(`shutdown on ${signal} failed: ${String(err)}`);
+        reraise();
+      });
     };
     listeners.set(signal, onSignal);
     process.on(signal, onSignal);

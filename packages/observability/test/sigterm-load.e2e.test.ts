@@ -22,7 +22,7 @@ describe('opt-in capture of uncaught exceptions (child process)', () => {
     expect(result.stderr).toContain('Error: uncaught in fixture');
     const item = local.items().find((i) => JSON.stringify(i.data.body).includes('uncaught in fixture'));
     expect(item?.data.level).toBe('critical');
-  });
+  }, 30_000);
 });
 
 describe('SIGTERM during load (child process)', () => {
@@ -81,5 +81,5 @@ describe('SIGTERM during load (child process)', () => {
     for (const backend of ['tracing', 'xray', 'cwlogs', 'errors']) {
       expect(report.backends[backend]?.pending).toBe(0);
     }
-  });
+  }, 90_000);
 });
