@@ -8,6 +8,7 @@ import { isSensitiveField, type RedactionPolicy, redactString, redactValue } fro
  */
 interface PolicyCache {
   anyPattern: RegExp | null;
+  anyUrlPattern: RegExp | null;
   keys: Map<string, boolean>;
   /** Verdicts on short strings: messages, paths and statuses repeat from call to call. */
   short: Map<string, string>;
@@ -21,22 +22,28 @@ const SHORT = 256;
 function cacheFor(policy: RedactionPolicy): PolicyCache {
   let c = caches.get(policy);
   if (!c) {
-    let anyPattern: RegExp | null = null;
-    try {
-      const flags = policy.patterns.some((p) => p.flags.includes('i')) ? 'i' : '';
-      // Patterns without the i flag are case-sensitive; OR-ing them under 'i' can only add false
-      // positives, which just send the string through the exact per-pattern pass.
-      anyPattern =
-        policy.patterns.length === 0
-          ? null
-          : new RegExp(policy.patterns.map((p) => `(?:${p.source})`).join('|'), flags);
-    } catch {
-      anyPattern = /[\s\S]/; // could not combine: always take the exact path
-    }
-    c = { anyPattern, keys: new Map(), short: new Map() };
+    // A pattern that needs "://" (URL credentials, written with a costly lookbehind) is only tried on
+    // strings that contain it; the others are OR-ed into one regex.
+    const urlPatterns = policy.patterns.filter((p) => p.source.includes(':\\/\\/'));
+    const others = policy.patterns.filter((p) => !urlPatterns.includes(p));
+    const anyPattern = combine(others);
+    const anyUrlPattern = combine(urlPatterns);
+    c = { anyPattern, anyUrlPattern, keys: new Map(), short: new Map() };
     caches.set(policy, c);
   }
   return c;
+}
+
+function combine(patterns: readonly RegExp[]): RegExp | null {
+  if (patterns.length === 0) return null;
+  try {
+    // Patterns without the i flag are case-sensitive; OR-ing them under 'i' can only add false
+    // positives, which just send the string through the exact per-pattern pass.
+    const flags = patterns.some((p) => p.flags.includes('i')) ? 'i' : '';
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), flags);
+  } catch {
+    return /[\s\S]/; // could not combine: always take the exact path
+  }
 }
 
 /** `redactString` with a fast negative pre-check. */
@@ -54,8 +61,11 @@ export function redactText(value: string, policy: RedactionPolicy): string {
 }
 
 function exact(value: string, policy: RedactionPolicy, c: PolicyCache): string {
-  if (value.length <= policy.maxStringLength && (c.anyPattern === null || !c.anyPattern.test(value)))
-    return value;
+  const maybe =
+    value.length > policy.maxStringLength ||
+    c.anyPattern?.test(value) === true ||
+    (c.anyUrlPattern !== null && value.includes('://') && c.anyUrlPattern.test(value));
+  if (!maybe) return value;
   return redactString(value, policy);
 }
 

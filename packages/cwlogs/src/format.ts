@@ -13,6 +13,7 @@ const INSPECT = {
 
 /** How many arguments the placeholders of `msg` consume. */
 export function countPlaceholders(msg: string): number {
+  if (!msg.includes('%')) return 0;
   let n = 0;
   for (let i = 0; i < msg.length - 1; i++) {
     if (msg.charCodeAt(i) !== 37) continue; // '%'
