@@ -46,7 +46,11 @@ const env = {
 function startServer(variant) {
   const started = process.hrtime.bigint();
   const args = pin ? ['-c', '0', process.execPath, server, variant] : [server, variant];
-  const child = spawn(pin ? 'taskset' : process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: import.meta.dirname });
+  const child = spawn(pin ? 'taskset' : process.execPath, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: import.meta.dirname,
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', async (d) => {
@@ -72,14 +76,18 @@ async function stopServer(child) {
 
 function load(url, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url, connections: CONNECTIONS, duration: seconds }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], startup: [], errors: 0 }]));
 
-console.log(`request overhead: ${ROUNDS} rounds × ${SECONDS} s × ${CONNECTIONS} connections, server pinned: ${pin}`);
+console.log(
+  `request overhead: ${ROUNDS} rounds × ${SECONDS} s × ${CONNECTIONS} connections, server pinned: ${pin}`,
+);
 for (let round = 1; round <= ROUNDS; round++) {
   // Rotate the order each round so no variant always runs first (warm caches, thermal state).
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
@@ -93,13 +101,21 @@ for (let round = 1; round <= ROUNDS; round++) {
     results[variant].errors += r.errors + r.non2xx;
     await stopServer(child);
     local.clear();
-    process.stdout.write(`  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms\n`);
+    process.stdout.write(
+      `  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms\n`,
+    );
   }
 }
 await local.close();
 
-const bare = { rps: median(results.bare.rps), p99: median(results.bare.p99), startup: median(results.bare.startup) };
-console.log('\n| variant | req/s | vs bare | p99 ms | vs bare | start-up to first response | vs bare | errors |');
+const bare = {
+  rps: median(results.bare.rps),
+  p99: median(results.bare.p99),
+  startup: median(results.bare.startup),
+};
+console.log(
+  '\n| variant | req/s | vs bare | p99 ms | vs bare | start-up to first response | vs bare | errors |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const v of VARIANTS) {
   const rps = median(results[v].rps);

@@ -6,16 +6,16 @@
 //      NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter with the same limits, while the
 //      producer runs flat out; the queue depth is sampled and must stay within maxQueueSize.
 // Usage: node bench/tracing.bench.mjs [--quick]       (built packages: pnpm -r run build first)
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { AlwaysOnSampler, BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startLocal } from '@sightline/local';
 import { resolveTracingConfig, startTracing, withSpan } from '@sightline/tracing';
 
 const quick = process.argv.includes('--quick');
-const OPS = quick ? 5_000 : 20_000;
-const ROUNDS = quick ? 5 : 15;
-const THROUGHPUT_SPANS = quick ? 50_000 : 300_000;
+const OPS = quick ? 5_000 : 10_000;
+const ROUNDS = quick ? 5 : 11;
+const THROUGHPUT_SPANS = quick ? 50_000 : 150_000;
 const CHUNK = 1_000;
 const MAX_QUEUE = 2048;
 const BATCH = 512;
@@ -35,16 +35,25 @@ function config(env, options = {}) {
 
 // ------------------------------------------------------------------ 1. withSpan vs startActiveSpan
 async function overhead(local) {
-  // Spans go through the whole pipeline (sampler, bounded processor, batch, redaction) into an exporter
-  // that discards them: decoding a million spans in this same process would only add noise.
+  // Spans go through the whole pipeline (sampler, bounded processor, batch queue) into an exporter that
+  // discards them (decoding a million spans in this same process would only add noise). The queue holds
+  // a whole case and nothing is exported while a case runs, so every span of every case does the same
+  // work; the queue is drained between cases, outside the timing.
   const discard = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined };
   const backend = startTracing(
     config(local.env, {
-      batch: { maxQueueSize: MAX_QUEUE, maxExportBatchSize: BATCH, scheduledDelayMs: 200 },
+      batch: { maxQueueSize: OPS, maxExportBatchSize: OPS, scheduledDelayMs: 3_600_000 },
     }),
     { exporter: discard },
   );
   const tracer = backend.tracer('bench');
+  // The first export waits for the resource's async host.id, which needs event-loop turns, not microtasks.
+  const drain = async () => {
+    while (backend.queueDepth() > 0) {
+      await backend.forceFlush(10_000);
+      await tick();
+    }
+  };
   let sink = 0;
   const work = () => {
     sink++;
@@ -84,16 +93,19 @@ async function overhead(local) {
     if (round % 2 === 1) names.reverse();
     for (const name of names) {
       globalThis.gc?.();
-      const t = process.hrtime.bigint();
+      // CPU time of this process, not wall time: on a shared machine the wall clock also counts the
+      // time the process waited for a core, which swamps a 20 % difference.
+      const t = process.cpuUsage();
       await cases[name]();
-      const ns = Number(process.hrtime.bigint() - t) / OPS;
+      const used = process.cpuUsage(t);
+      const ns = ((used.user + used.system) * 1000) / OPS;
       if (round > 0) samples[name].push(ns); // round 0 is warm-up
-      await tick();
+      await drain();
     }
   }
   const report = await backend.shutdown(10_000);
   console.log(
-    `\n1. Cost per span, same tracer, full pipeline into a discarding exporter (${ROUNDS} rounds × ${fmt(OPS)} spans, median)`,
+    `\n1. Cost per span, same tracer, full pipeline into a discarding exporter (${ROUNDS} rounds × ${fmt(OPS)} spans, median CPU time per span)`,
   );
   const rows = [];
   for (const kind of ['sync', 'async']) {
@@ -156,10 +168,15 @@ async function plainOtelThroughput(local) {
       }),
     ],
   });
+  // Registered as a service would (AsyncLocalStorage context manager, W3C propagator), like ours.
+  provider.register();
   const tracer = provider.getTracer('bench');
   const t0 = process.hrtime.bigint();
   const produceS = await produce(tracer, () => undefined);
   await provider.shutdown().catch(() => undefined);
+  trace.disable();
+  context.disable();
+  propagation.disable();
   const totalS = Number(process.hrtime.bigint() - t0) / 1e9;
   const received = local.stats().spans;
   // The SDK only logs its drops; what did not arrive was dropped.
@@ -174,28 +191,41 @@ async function plainOtelThroughput(local) {
 }
 
 async function throughput(local) {
-  const ours = await sightlineThroughput(local);
-  trace.disable();
-  const plain = await plainOtelThroughput(local);
+  // Two rounds in alternating order (A B, then B A): the first run of a process pays for JIT warm-up and
+  // for the garbage of part 1. Each contender's better round is reported.
+  const runs = { ours: [], plain: [] };
+  for (const order of [
+    ['ours', 'plain'],
+    ['plain', 'ours'],
+  ]) {
+    for (const who of order) {
+      globalThis.gc?.();
+      runs[who].push(who === 'ours' ? await sightlineThroughput(local) : await plainOtelThroughput(local));
+    }
+  }
+  const rate = (r) => r.received / r.totalS;
+  const best = (rs) => rs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+  const ours = best(runs.ours);
+  const plain = best(runs.plain);
+  const maxDepth = Math.max(...runs.ours.map((r) => r.maxDepth));
   console.log(
-    `\n2. Export throughput: ${fmt(THROUGHPUT_SPANS)} spans produced flat out (chunks of ${CHUNK}, a setImmediate between), queue ${MAX_QUEUE}, batch ${BATCH}`,
+    `\n2. Export throughput: ${fmt(THROUGHPUT_SPANS)} spans produced flat out (chunks of ${CHUNK}, a setImmediate between), queue ${MAX_QUEUE}, batch ${BATCH}; better of 2 alternating rounds`,
   );
   console.table(
     [ours, plain].map((r) => ({
       contender: r.name,
       delivered: fmt(r.received),
-      'delivered spans/s': fmt(r.received / r.totalS),
+      'delivered spans/s': fmt(rate(r)),
       'produce spans/s': fmt(THROUGHPUT_SPANS / r.produceS),
       dropped: JSON.stringify(r.dropped),
       'max queue depth': typeof r.maxDepth === 'number' ? fmt(r.maxDepth) : r.maxDepth,
     })),
   );
-  const ratio = ours.received / ours.totalS / (plain.received / plain.totalS);
-  console.log(`   delivered spans/s ratio sightline/plain: ${ratio.toFixed(2)}×`);
+  console.log(`   delivered spans/s ratio sightline/plain: ${(rate(ours) / rate(plain)).toFixed(2)}×`);
   console.log(
-    `   queue bound held: ${ours.maxDepth <= MAX_QUEUE ? 'yes' : 'NO'} (max ${ours.maxDepth} ≤ ${MAX_QUEUE})`,
+    `   queue bound held in every round: ${maxDepth <= MAX_QUEUE ? 'yes' : 'NO'} (max ${maxDepth} ≤ ${MAX_QUEUE})`,
   );
-  if (ours.maxDepth > MAX_QUEUE) process.exitCode = 1;
+  if (maxDepth > MAX_QUEUE) process.exitCode = 1;
 }
 
 const local = await startLocal({ maxSpans: THROUGHPUT_SPANS + 1 });

@@ -2,9 +2,24 @@
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 const variant = process.argv[2];
 const activities = () => [
-  { uuid: '68f126b0-1ceb-4a33-88be-d90fa7109eee', handle: 'Andrew Brown', message: 'Cloud is very fun!', likes_count: 5 },
-  { uuid: '66e12864-8c26-4c3a-9658-95a10f8fea67', handle: 'Worf', message: 'I am out of prune juice', likes: 0 },
-  { uuid: '248959df-3079-4947-b847-9e0892d1bab4', handle: 'Garek', message: 'My dear doctor, I am just simple tailor', likes: 0 },
+  {
+    uuid: '68f126b0-1ceb-4a33-88be-d90fa7109eee',
+    handle: 'Andrew Brown',
+    message: 'Cloud is very fun!',
+    likes_count: 5,
+  },
+  {
+    uuid: '66e12864-8c26-4c3a-9658-95a10f8fea67',
+    handle: 'Worf',
+    message: 'I am out of prune juice',
+    likes: 0,
+  },
+  {
+    uuid: '248959df-3079-4947-b847-9e0892d1bab4',
+    handle: 'Garek',
+    message: 'My dear doctor, I am just simple tailor',
+    likes: 0,
+  },
 ];
 
 let work = (fn) => fn();

@@ -15,7 +15,12 @@ describe('SIGHTLINE_DISABLED', () => {
       },
     );
     expect(Object.values(obs.stats()).map((s) => s.enabled)).toEqual([false, false, false, false]);
-    expect(obs.span('x', (span) => (span.setAttribute('a', 1), 7))).toBe(7);
+    expect(
+      obs.span('x', (span) => {
+        span.setAttribute('a', 1);
+        return 7;
+      }),
+    ).toBe(7);
     expect(obs.errors.report(new Error('x'))).toBeUndefined();
     expect(obs.errors.message('x')).toBeUndefined();
     expect(obs.traceIds()).toBeUndefined();
