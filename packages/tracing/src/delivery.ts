@@ -3,7 +3,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type BackendReport, type Diagnostics, DropCounter, type RedactionPolicy } from '@sightline/core';
 import { classifyExportError } from './exportFailures';
-import { redactSpan } from './redactSpan';
+import { SpanRedactor } from './redactSpan';
 
 /** Counters shared by the queue gate and the exporter wrapper: what is queued, in flight, sent, dropped. */
 export class DeliveryState {
@@ -40,6 +40,7 @@ export class DeliveryState {
  * so that a failed export never becomes a rejected `forceFlush()` or an unhandled rejection.
  */
 export class CountingExporter implements SpanExporter {
+  private readonly redactor: SpanRedactor;
   constructor(
     private readonly inner: SpanExporter,
     private readonly state: DeliveryState,
@@ -49,7 +50,9 @@ export class CountingExporter implements SpanExporter {
       redaction: RedactionPolicy;
       diag: Diagnostics;
     },
-  ) {}
+  ) {
+    this.redactor = new SpanRedactor(options.redaction);
+  }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const n = spans.length;
@@ -72,7 +75,7 @@ export class CountingExporter implements SpanExporter {
       }
     };
     try {
-      const redacted = spans.map((s) => redactSpan(s, this.options.redaction));
+      const redacted = spans.map((s) => this.redactor.span(s));
       this.inner.export(redacted, (result) => finish(result.error, result.code === ExportResultCode.SUCCESS));
     } catch (error) {
       finish(error, false);

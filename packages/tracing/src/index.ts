@@ -13,7 +13,7 @@ export type {
 } from './options';
 export { COMPRESSION_NAMES, EXPORTER_NAMES, ID_GENERATOR_NAMES, SAMPLER_NAMES } from './options';
 export { createPropagator, XRayRootPropagator } from './propagation';
-export { redactAttributes, redactSpan } from './redactSpan';
+export { redactAttributes, redactSpan, SpanRedactor } from './redactSpan';
 export {
   appendTracesPath,
   DEFAULT_LOCAL_ENDPOINT,

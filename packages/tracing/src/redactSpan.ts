@@ -7,62 +7,120 @@ import { isSensitiveField, type RedactionPolicy, redactString, redactUrl } from 
 const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_KEYS = new Set(['url.query']);
 
-function redactAttributeValue(key: string, value: AttributeValue, policy: RedactionPolicy): AttributeValue {
-  if (typeof value === 'string') {
-    if (URL_KEYS.has(key)) return redactUrl(value, policy);
-    if (QUERY_KEYS.has(key)) return redactUrl(`?${value}`, policy).slice(1);
-    return redactString(value, policy);
+type KeyKind = 'mask' | 'url' | 'query' | 'text';
+
+// Span attribute keys and most values repeat endlessly (method, host, route, status), while the
+// policy's patterns are costly to run (several regexes, one with a lookbehind). Results are cached per
+// redactor; the caches are bounded and simply start over when full.
+const MAX_CACHED = 4096;
+const MAX_CACHED_VALUE_LENGTH = 256;
+
+/** Redacts spans with one policy, remembering the result for keys and short values already seen. */
+export class SpanRedactor {
+  private readonly keyKinds = new Map<string, KeyKind>();
+  private readonly values = new Map<string, string>();
+
+  constructor(readonly policy: RedactionPolicy) {}
+
+  private kindOf(key: string): KeyKind {
+    let kind = this.keyKinds.get(key);
+    if (kind === undefined) {
+      kind = isSensitiveField(key, this.policy)
+        ? 'mask'
+        : URL_KEYS.has(key)
+          ? 'url'
+          : QUERY_KEYS.has(key)
+            ? 'query'
+            : 'text';
+      if (this.keyKinds.size >= MAX_CACHED) this.keyKinds.clear();
+      this.keyKinds.set(key, kind);
+    }
+    return kind;
   }
-  if (Array.isArray(value)) {
-    return value.map((v) => (typeof v === 'string' ? redactString(v, policy) : v)) as AttributeValue;
+
+  private clean(kind: Exclude<KeyKind, 'mask'>, value: string): string {
+    const cacheable = value.length <= MAX_CACHED_VALUE_LENGTH;
+    const cacheKey = cacheable ? `${kind}\u0000${value}` : '';
+    if (cacheable) {
+      const hit = this.values.get(cacheKey);
+      if (hit !== undefined) return hit;
+    }
+    const out =
+      kind === 'url'
+        ? redactUrl(value, this.policy)
+        : kind === 'query'
+          ? redactUrl(`?${value}`, this.policy).slice(1)
+          : redactString(value, this.policy);
+    if (cacheable) {
+      if (this.values.size >= MAX_CACHED) this.values.clear();
+      this.values.set(cacheKey, out);
+    }
+    return out;
   }
-  return value;
+
+  private value(key: string, value: AttributeValue): AttributeValue {
+    const kind = this.kindOf(key);
+    // Numbers and booleans are never secrets (and SampleRate must survive); strings and arrays are masked whole.
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
+    if (kind === 'mask') return this.policy.replacement;
+    if (typeof value === 'string') return this.clean(kind, value);
+    if (Array.isArray(value)) {
+      return value.map((v) => (typeof v === 'string' ? this.clean('text', v) : v)) as AttributeValue;
+    }
+    return value;
+  }
+
+  /** A copy of the attributes with sensitive keys masked, URLs cleaned and strings pattern-scrubbed. */
+  attributes(attributes: Attributes): Attributes {
+    const out: Attributes = {};
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value !== undefined) out[key] = this.value(key, value);
+    }
+    return out;
+  }
+
+  private event(event: TimedEvent): TimedEvent {
+    if (!event.attributes) return event;
+    return { ...event, attributes: this.attributes(event.attributes) };
+  }
+
+  /**
+   * A redacted copy of a finished span for the exporter. The span itself is not changed: other
+   * processors (and the application, through `getActiveSpan`) keep seeing the original.
+   */
+  span(span: ReadableSpan): ReadableSpan {
+    return {
+      name: this.clean('text', span.name),
+      kind: span.kind,
+      spanContext: () => span.spanContext(),
+      parentSpanContext: span.parentSpanContext,
+      startTime: span.startTime,
+      endTime: span.endTime,
+      status:
+        span.status.message === undefined
+          ? span.status
+          : { ...span.status, message: redactString(span.status.message, this.policy) },
+      attributes: this.attributes(span.attributes),
+      links: span.links,
+      events: span.events.length === 0 ? span.events : span.events.map((e) => this.event(e)),
+      duration: span.duration,
+      ended: span.ended,
+      resource: span.resource,
+      instrumentationScope: span.instrumentationScope,
+      droppedAttributesCount: span.droppedAttributesCount,
+      droppedEventsCount: span.droppedEventsCount,
+      droppedLinksCount: span.droppedLinksCount,
+    };
+  }
 }
 
-/** A copy of the attributes with sensitive keys masked, URLs cleaned and strings pattern-scrubbed. */
+/** One-off form of `SpanRedactor.attributes` (no cache kept). */
 export function redactAttributes(attributes: Attributes, policy: RedactionPolicy): Attributes {
-  const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined) continue;
-    // SampleRate and similar numeric bookkeeping never match a field name; strings and arrays are masked whole.
-    out[key] =
-      isSensitiveField(key, policy) && typeof value !== 'number' && typeof value !== 'boolean'
-        ? policy.replacement
-        : redactAttributeValue(key, value, policy);
-  }
-  return out;
+  return new SpanRedactor(policy).attributes(attributes);
 }
 
-function redactEvent(event: TimedEvent, policy: RedactionPolicy): TimedEvent {
-  if (!event.attributes) return event;
-  return { ...event, attributes: redactAttributes(event.attributes, policy) };
-}
-
-/**
- * A redacted copy of a finished span for the exporter. The span itself is not changed: other
- * processors (and the application, through `getActiveSpan`) keep seeing the original.
- */
+/** One-off form of `SpanRedactor.span` (no cache kept). */
 export function redactSpan(span: ReadableSpan, policy: RedactionPolicy): ReadableSpan {
-  return {
-    name: redactString(span.name, policy),
-    kind: span.kind,
-    spanContext: () => span.spanContext(),
-    parentSpanContext: span.parentSpanContext,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status:
-      span.status.message === undefined
-        ? span.status
-        : { ...span.status, message: redactString(span.status.message, policy) },
-    attributes: redactAttributes(span.attributes, policy),
-    links: span.links,
-    events: span.events.map((e) => redactEvent(e, policy)),
-    duration: span.duration,
-    ended: span.ended,
-    resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-  };
+  return new SpanRedactor(policy).span(span);
 }

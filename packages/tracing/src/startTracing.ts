@@ -155,17 +155,17 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
 
   let final: BackendReport | undefined;
   const flushAll = () => provider.forceFlush().then(() => exporter.forceFlush());
-  let shutdownTimeout = DEFAULT_TIMEOUT_MS;
+  // The first call's deadline counts; later calls get the same promise (idempotent).
+  let shutdownTimeout: number | undefined;
   const doShutdown = runOnce(async (): Promise<BackendReport> => {
-    const outcome = await settleWithin(provider.shutdown(), shutdownTimeout);
+    const deadline = shutdownTimeout ?? DEFAULT_TIMEOUT_MS;
+    const outcome = await settleWithin(provider.shutdown(), deadline);
     const report = state.report();
     if (outcome.status === 'timeout' && report.pending > 0) {
       // What the deadline cut off is lost: counted, and left in `pending` as the contract says.
       state.frozen = true;
       state.drops.add('shutdown_timeout', report.pending);
-      diag.warn(
-        `shutdown deadline (${shutdownTimeout} ms) passed with ${report.pending} span(s) not delivered`,
-      );
+      diag.warn(`shutdown deadline (${deadline} ms) passed with ${report.pending} span(s) not delivered`);
     }
     undo();
     final = state.report();
@@ -183,7 +183,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       return state.report();
     },
     shutdown(timeoutMs = DEFAULT_TIMEOUT_MS) {
-      shutdownTimeout = timeoutMs;
+      shutdownTimeout ??= timeoutMs;
       return doShutdown();
     },
     stats: () => final ?? state.report(),
