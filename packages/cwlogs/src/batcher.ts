@@ -19,6 +19,9 @@ import { WakeTimer } from './wakeTimer';
 
 export type { BatcherOptions, Clock };
 
+/** Queues kept before idle ones are forgotten. */
+const MAX_IDLE_STREAMS = 1_000;
+
 /** One log event handed to the batcher. */
 export interface LogEventInput {
   message: string;
@@ -132,9 +135,22 @@ export class Batcher {
     let q = this.streams.get(key);
     if (q) return q;
     if (!LOG_GROUP_NAME.test(g)) return undefined;
+    if (this.streams.size >= MAX_IDLE_STREAMS) this.forgetIdleStreams();
     q = new StreamQueue(g, s);
     this.streams.set(key, q);
     return q;
+  }
+
+  /**
+   * Many distinct stream names (one per job, say) must not grow memory for ever: idle, empty queues
+   * are forgotten; a later event for one of them re-creates it (and `CreateLogStream` is idempotent).
+   */
+  private forgetIdleStreams(): void {
+    for (const [key, q] of this.streams) {
+      if (q !== this.defaultQueue && q.events.length === 0 && q.inFlight === 0 && q.creating === undefined) {
+        this.streams.delete(key);
+      }
+    }
   }
 
   private makeRoom(events: number, bytes: number): boolean {

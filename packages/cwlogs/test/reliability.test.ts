@@ -162,6 +162,22 @@ describe('groups and streams', () => {
     expect(backend.stats().dropped).toEqual({ invalid: 1 });
   });
 
+  it('forgets idle streams so that many stream names do not grow memory, and still delivers to them', async () => {
+    const sender = new FakeSender();
+    const { backend } = fakeBackend({}, {}, sender);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 800; i++) backend.put({ message: `r${round}`, stream: `job-${round}-${i}` });
+      await backend.flush();
+    }
+    backend.put({ message: 'again', stream: 'job-0-0' });
+    await backend.flush();
+    expect(backend.stats()).toEqual({ sent: 2401, dropped: {}, pending: 0 });
+    expect(sender.stored.filter((e) => e.stream === 'job-0-0').map((e) => e.message)).toEqual([
+      'r0',
+      'again',
+    ]);
+  });
+
   it('bounds the requests in flight by maxConcurrentPuts', async () => {
     const sender = existing();
     let release: () => void = () => undefined;
