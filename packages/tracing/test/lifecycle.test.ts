@@ -125,4 +125,26 @@ describe('TracingBackend lifecycle', () => {
     withSpan('b', () => undefined);
     expect(await backend.forceFlush(1000)).toEqual({ sent: 0, dropped: { unauthorized: 2 }, pending: 0 });
   });
+
+  it('prints spans with the console exporter (OTEL_TRACES_EXPORTER=console), redacted like any other', async () => {
+    const printed: unknown[] = [];
+    const dir = vi.spyOn(console, 'dir').mockImplementation((value) => {
+      printed.push(value);
+    });
+    try {
+      const { config } = resolveTracingConfig(
+        { instrumentations: { http: false, undici: false }, batch: { scheduledDelayMs: 0 } },
+        { OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'dev' },
+      );
+      expect(config.enabled).toBe(true);
+      const backend = startTracing(config, { diagnostics: quiet() });
+      backends.push(backend);
+      withSpan('printed', (span) => span.setAttribute('app.password', 'fake-pass'));
+      expect(await backend.forceFlush(1000)).toEqual({ sent: 1, dropped: {}, pending: 0 });
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toMatchObject({ name: 'printed', attributes: { 'app.password': '[REDACTED]' } });
+    } finally {
+      dir.mockRestore();
+    }
+  });
 });

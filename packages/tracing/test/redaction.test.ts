@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   redactAttributes,
   resolveTracingConfig,
+  SpanRedactor,
   startTracing,
   type TracingBackend,
   withSpan,
@@ -45,6 +46,26 @@ describe('redactAttributes', () => {
       'app.user_handle': '[REDACTED]',
       'app.other': 'x',
     });
+  });
+});
+
+describe('SpanRedactor (cached)', () => {
+  it('gives the same answers from its caches, per key kind', () => {
+    const redactor = new SpanRedactor(defaultRedactionPolicy);
+    const attributes = {
+      'app.token': 'same-value',
+      'app.note': 'same-value',
+      'url.query': 'password=x',
+      'app.query': 'password=x',
+    };
+    const first = redactor.attributes(attributes);
+    const second = redactor.attributes(attributes);
+    expect(second).toEqual(first);
+    // Same answers as an uncached redaction, and the kind of the key still decides.
+    expect(first).toEqual(redactAttributes(attributes, defaultRedactionPolicy));
+    expect(first['app.token']).toBe('[REDACTED]');
+    expect(first['app.note']).toBe('same-value');
+    expect(first['url.query']).toBe('password=%5BREDACTED%5D');
   });
 });
 
