@@ -93,6 +93,16 @@ export function resolveTracingConfig(
   const optHcEndpoint = hcCheck.url('endpoint', opts.honeycomb?.endpoint);
 
   const sdkDisabled = read.boolean('OTEL_SDK_DISABLED', false) === true;
+  // Only OTLP/HTTP protobuf is shipped (no gRPC, no JSON): say so rather than silently ignore it.
+  for (const variable of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = read.string(variable);
+    if (protocol !== undefined && protocol.toLowerCase() !== 'http/protobuf') {
+      read.warnings.push({
+        variable,
+        message: `${variable}=${JSON.stringify(protocol)} is not supported; traces are sent as http/protobuf`,
+      });
+    }
+  }
   const exporter = optExporter ?? read.oneOf('OTEL_TRACES_EXPORTER', EXPORTER_NAMES, 'otlp') ?? 'otlp';
 
   // Endpoint: the signal-specific URL is used as is; a base URL gets /v1/traces (OTLP exporter spec).

@@ -101,6 +101,19 @@ describe('resolveTracingConfig: endpoint, headers, compression, timeout', () => 
     ).toBe('none');
   });
 
+  it('accepts OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and warns about other protocols', () => {
+    expect(resolve({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).warnings).toEqual([]);
+    const grpc = resolve({
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
+    expect(grpc.warnings.map((w) => w.variable)).toEqual([
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+    ]);
+    expect(grpc.warnings[0]?.message).toContain('traces are sent as http/protobuf');
+  });
+
   it('reads OTEL_EXPORTER_OTLP_TIMEOUT and the traces-specific one, warning on garbage', () => {
     expect(resolve({}).config.timeoutMs).toBe(10_000);
     expect(resolve({ OTEL_EXPORTER_OTLP_TIMEOUT: '2500' }).config.timeoutMs).toBe(2500);
