@@ -20,7 +20,9 @@ const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
 function describeDefault(fallback: unknown): string {
-  return fallback === undefined ? 'leaving it unset' : `using the default ${JSON.stringify(fallback)}`;
+  return fallback === undefined
+    ? 'ignoring it (the default applies)'
+    : `using the default ${JSON.stringify(fallback)}`;
 }
 
 /** Parses `true/false/1/0/yes/no/on/off` (any case); anything else is `undefined`. */

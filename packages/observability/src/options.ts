@@ -16,7 +16,7 @@ export interface AccessLogOptions {
 
 /** The application logger (`obs.logger`). */
 export interface LoggerOptions {
-  /** Lowest level written. Default `info`; env `SIGHTLINE_LOG_LEVEL_APP`… see docs/configuration.md. */
+  /** Lowest level written. Env `SIGHTLINE_LOG_LEVEL_APP`, then `LOG_LEVEL`. Default `info`. */
   level?: 'debug' | 'info' | 'warn' | 'error';
   /** Also print every line to stdout, like the Python service's console handler. Default `true` when CloudWatch Logs is off, else `false`. */
   console?: boolean;
@@ -32,7 +32,7 @@ export interface ObservabilityOptions {
   serviceVersion?: string;
   /** Deployment environment. Env `SIGHTLINE_ENVIRONMENT`, then `NODE_ENV`. Default `production`. */
   environment?: string;
-  /** Turns every backend into a no-op. Env `SIGHTLINE_DISABLED`; beats every other setting. Default `false`. */
+  /** Turns every backend into a no-op. Env `SIGHTLINE_DISABLED`; `SIGHTLINE_DISABLED=true` beats every other setting, this option included. Default `false`. */
   disabled?: boolean;
   /** Level of Sightline's own diagnostics on stderr. Env `SIGHTLINE_LOG_LEVEL`. Default `warn`. */
   diagnosticsLevel?: DiagnosticsLevel;

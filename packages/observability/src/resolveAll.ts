@@ -54,6 +54,9 @@ function withAwsSettingsFrom(
   options: ObservabilityOptions['cwlogs'],
 ): ObservabilityOptions['cwlogs'] {
   if (options === false || env === process.env) return options;
+  // Turned off by its own switch: stay off (an options object would read as "configured").
+  if (options === undefined && /^(false|0|no|off)$/i.test(env.SIGHTLINE_CWLOGS_ENABLED?.trim() ?? ''))
+    return options;
   const o = options ?? {};
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   const endpoint = env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS?.trim() || env.AWS_ENDPOINT_URL?.trim();

@@ -47,7 +47,10 @@ export function resolveCommonConfig(
     options = {};
   }
 
-  const disabled = check.boolean('disabled', options.disabled) ?? read.boolean('SIGHTLINE_DISABLED') ?? false;
+  // SIGHTLINE_DISABLED=true is the operator's kill switch: it beats even an explicit `disabled: false`.
+  const disabledOption = check.boolean('disabled', options.disabled);
+  const disabledEnv = read.boolean('SIGHTLINE_DISABLED');
+  const disabled = disabledEnv === true || (disabledOption ?? disabledEnv ?? false);
   const serviceName =
     check.string('serviceName', options.serviceName) ??
     read.string('OTEL_SERVICE_NAME') ??
@@ -79,6 +82,7 @@ export function resolveCommonConfig(
   const logger = {
     level:
       loggerCheck.oneOf('level', loggerOptions.level, LOG_LEVELS) ??
+      read.oneOf('SIGHTLINE_LOG_LEVEL_APP', LOG_LEVELS) ??
       read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') ??
       'info',
     console: loggerCheck.boolean('console', loggerOptions.console) ?? read.boolean('SIGHTLINE_LOG_CONSOLE'),

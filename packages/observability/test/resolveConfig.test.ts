@@ -1,6 +1,11 @@
 import { SightlineConfigError } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
-import { initObservability, type ObservabilityOptions, resolveCommonConfig } from '../src/index';
+import {
+  initObservability,
+  type ObservabilityOptions,
+  resolveCommonConfig,
+  resolveConfig,
+} from '../src/index';
 
 describe('resolveCommonConfig', () => {
   it('uses defaults with nothing set', () => {
@@ -40,8 +45,26 @@ describe('resolveCommonConfig', () => {
     expect(fromOptions.accessLog.format).toBe(false);
   });
 
-  it('SIGHTLINE_DISABLED=true disables everything', () => {
+  it('SIGHTLINE_DISABLED=true disables everything, even over an explicit disabled: false', () => {
     expect(resolveCommonConfig({}, { SIGHTLINE_DISABLED: 'yes' }).config.disabled).toBe(true);
+    expect(resolveCommonConfig({ disabled: false }, { SIGHTLINE_DISABLED: 'true' }).config.disabled).toBe(
+      true,
+    );
+    expect(resolveCommonConfig({ disabled: true }, { SIGHTLINE_DISABLED: 'false' }).config.disabled).toBe(
+      true,
+    );
+    expect(resolveCommonConfig({ disabled: false }, {}).config.disabled).toBe(false);
+  });
+
+  it('reads the application log level from SIGHTLINE_LOG_LEVEL_APP, then LOG_LEVEL', () => {
+    expect(resolveCommonConfig({}, { LOG_LEVEL: 'warn' }).config.logger.level).toBe('warn');
+    expect(
+      resolveCommonConfig({}, { LOG_LEVEL: 'warn', SIGHTLINE_LOG_LEVEL_APP: 'debug' }).config.logger.level,
+    ).toBe('debug');
+    expect(
+      resolveCommonConfig({ logger: { level: 'error' } }, { SIGHTLINE_LOG_LEVEL_APP: 'debug' }).config.logger
+        .level,
+    ).toBe('error');
   });
 
   it('warns and falls back on invalid environment values', () => {
@@ -105,5 +128,22 @@ describe('initObservability', () => {
     const report = await obs.shutdown({ timeoutMs: 100 });
     expect(Object.values(report.backends).map((b) => b.status)).toEqual(['off', 'off', 'off', 'off']);
     expect(obs.stats().cwlogs.enabled).toBe(false);
+  });
+});
+
+describe('resolveConfig (all backends)', () => {
+  it('SIGHTLINE_CWLOGS_ENABLED=false keeps CloudWatch Logs off with any env object', () => {
+    const env = { SIGHTLINE_CWLOGS_GROUP: 'g', SIGHTLINE_CWLOGS_ENABLED: 'false', AWS_REGION: 'us-east-1' };
+    expect(resolveConfig({}, env).config.cwlogs.enabled).toBe(false);
+    expect(resolveConfig({}, { ...env, SIGHTLINE_CWLOGS_ENABLED: 'true' }).config.cwlogs.enabled).toBe(true);
+  });
+
+  it('collects the problems of every backend into one list', () => {
+    const invalid = {
+      tracing: { endpoint: 'nope' },
+      cwlogs: { sendIntervalMs: -1 },
+    } as unknown as ObservabilityOptions;
+    const paths = resolveConfig(invalid, {}).problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['tracing.endpoint', 'cwlogs.sendIntervalMs']));
   });
 });
