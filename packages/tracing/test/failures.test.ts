@@ -110,6 +110,16 @@ describe('export failures never reach the application', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('counts an answer slower than OTEL_EXPORTER_OTLP_TIMEOUT as export_timeout, with a hint', async () => {
+    local.faults.otlp.delayResponses(10_000);
+    const { lines, diagnostics } = capture();
+    const backend = startAgainst(local, { OTEL_EXPORTER_OTLP_TIMEOUT: '300' }, {}, { diagnostics });
+    await makeSpans(backend, 2);
+    expect(await backend.forceFlush(5000)).toEqual({ sent: 0, dropped: { export_timeout: 2 }, pending: 0 });
+    expect(lines.join('\n')).toContain('raise OTEL_EXPORTER_OTLP_TIMEOUT');
+    expect(unhandled).toEqual([]);
+  });
+
   it('resolves forceFlush and shutdown within their deadlines when the endpoint hangs', async () => {
     local.faults.otlp.delayResponses(60_000);
     const backend = startAgainst(local, {});
