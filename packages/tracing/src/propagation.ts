@@ -19,6 +19,13 @@ import type { IdGeneratorName } from './options';
 
 /** Context key holding the trace id of an X-Ray header that had a `Root=` but no `Parent=`. */
 const XRAY_ROOT_KEY = createContextKey('@sightline/tracing xray root trace id');
+/** Set (to `false`) when that parent-less header also said `Sampled=0`. */
+const XRAY_ROOT_SAMPLED_KEY = createContextKey('@sightline/tracing xray root sampled');
+
+/** Whether the context carries a parent-less X-Ray header that said `Sampled=0` (the caller's decision). */
+export function xrayRootSampledOut(ctx: Context): boolean {
+  return ctx.getValue(XRAY_ROOT_SAMPLED_KEY) === false && trace.getSpanContext(ctx) === undefined;
+}
 
 /**
  * The AWS X-Ray propagator, plus one case it drops: an `X-Amzn-Trace-Id` with `Root=` but no `Parent=`
@@ -39,7 +46,9 @@ export class XRayRootPropagator implements TextMapPropagator {
     const header = parseXRayTraceHeader(Array.isArray(raw) ? raw[0] : raw);
     if (header === undefined || header.parent !== undefined) return extracted;
     const traceId = xrayToOtelTraceId(header.root);
-    return traceId === undefined ? extracted : ctx.setValue(XRAY_ROOT_KEY, traceId);
+    if (traceId === undefined) return extracted;
+    const withRoot = ctx.setValue(XRAY_ROOT_KEY, traceId);
+    return header.sampled === false ? withRoot.setValue(XRAY_ROOT_SAMPLED_KEY, false) : withRoot;
   }
 
   fields(): string[] {

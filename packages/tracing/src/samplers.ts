@@ -9,6 +9,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedTracingConfig } from './options';
+import { xrayRootSampledOut } from './propagation';
 
 // The W3C Trace Context level 2 randomness: the rightmost 7 bytes (56 bits) of a trace id are random.
 // With X-Ray-layout ids the first 8 hex digits are a timestamp, so only the tail is used.
@@ -52,6 +53,30 @@ export class DeterministicSampler implements Sampler {
 
   toString(): string {
     return `DeterministicSampler{sampleRate=${this.sampleRate}}`;
+  }
+}
+
+/**
+ * Honours `Sampled=0` of a parent-less X-Ray header (the caller, e.g. a load balancer, decided not to
+ * trace), which the configured sampler cannot see since there is no parent span; otherwise delegates.
+ */
+export class XRayRootAwareSampler implements Sampler {
+  constructor(private readonly inner: Sampler) {}
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    if (xrayRootSampledOut(context)) return { decision: SamplingDecision.NOT_RECORD };
+    return this.inner.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+  }
+
+  toString(): string {
+    return this.inner.toString();
   }
 }
 

@@ -17,7 +17,7 @@ import { enableInstrumentations } from './instrumentations';
 import type { ResolvedTracingConfig } from './options';
 import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
 import { buildResource } from './resource';
-import { createSampler } from './samplers';
+import { createSampler, XRayRootAwareSampler } from './samplers';
 import { TRACER_NAME } from './spans';
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -127,7 +127,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     provider = new SightlineTracerProvider({
       resource: buildResource(config),
       idGenerator: createIdGenerator(config.idGenerator),
-      sampler: createSampler(config),
+      sampler: new XRayRootAwareSampler(createSampler(config)),
       spanProcessors: [new BoundedSpanProcessor(batch, state)],
     });
     // Registered one by one (not provider.register()) to know what is ours to unregister, and to

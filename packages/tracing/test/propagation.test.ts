@@ -34,19 +34,24 @@ describe('incoming trace headers (instrumented node:http server)', () => {
     backend = undefined;
   });
 
+  let lastMemory: ReturnType<typeof startInMemory>['memory'] | undefined;
+  const portOf = (s: Server | undefined) => (s?.address() as AddressInfo).port;
+
   async function serve() {
     const started = startInMemory({ instrumentations: { http: true, undici: false } });
+    lastMemory = started.memory;
     backend = started.backend;
     server = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    const serverSpan = async (headers: Record<string, string>) => {
-      started.memory.reset();
+    const serverSpan = async (headers: Record<string, string>, options: { keep?: boolean } = {}) => {
+      if (!options.keep) started.memory.reset();
       await rawGet(port, headers);
       // The server span ends on the response's 'finish', which can come after the client saw the end.
       return vi.waitFor(async () => {
         await started.backend.forceFlush(1000);
-        const span = started.memory.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+        const spans = started.memory.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+        const span = spans[spans.length - 1];
         if (!span) throw new Error('no server span yet');
         return span;
       });
@@ -62,6 +67,15 @@ describe('incoming trace headers (instrumented node:http server)', () => {
     // Only that request: the next one without headers starts its own trace.
     const next = await serverSpan({});
     expect(next.spanContext().traceId).not.toBe(OTEL_FROM_ROOT);
+  });
+
+  it('honours Sampled=0 of a header without Parent= (nothing recorded for that request)', async () => {
+    const serverSpan = await serve();
+    await rawGet(portOf(server), { 'x-amzn-trace-id': `Root=${XRAY_ROOT};Sampled=0` });
+    // A full request later the first one's span would have ended: only the second one is there.
+    const second = await serverSpan({ 'x-amzn-trace-id': `Root=${XRAY_ROOT};Sampled=1` }, { keep: true });
+    expect(second.spanContext().traceId).toBe(OTEL_FROM_ROOT);
+    expect(lastMemory?.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1);
   });
 
   it('continues an X-Ray trace with Parent= as the parent span', async () => {
