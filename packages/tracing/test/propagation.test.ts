@@ -35,7 +35,10 @@ describe('incoming trace headers (instrumented node:http server)', () => {
   });
 
   let lastMemory: ReturnType<typeof startInMemory>['memory'] | undefined;
-  const portOf = (s: Server | undefined) => (s?.address() as AddressInfo).port;
+  const portOf = (s: Server | undefined): number => {
+    if (s === undefined) throw new Error('no server');
+    return (s.address() as AddressInfo).port;
+  };
 
   async function serve() {
     const started = startInMemory({ instrumentations: { http: true, undici: false } });
