@@ -12,6 +12,9 @@ export type DropReason =
   | 'after_shutdown'
   | 'invalid'
   | 'not_sampled'
+  | 'export_timeout'
+  | 'expired'
+  | 'rate_limited'
   | (string & {});
 
 export type DropCounts = Record<string, number>;
