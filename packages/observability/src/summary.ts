@@ -7,6 +7,9 @@ export interface SummaryLine {
 
 export function formatSummary(serviceName: string, lines: readonly SummaryLine[]): string {
   const width = Math.max(...lines.map((l) => l.backend.length));
-  const body = lines.map((l) => `  ${l.backend.padEnd(width)}  ${l.state.padEnd(8)} ${l.detail}`);
+  // Backends introduce their own line (`tracing: …`); the table already names them.
+  const body = lines.map(
+    (l) => `  ${l.backend.padEnd(width)}  ${l.state.padEnd(8)} ${l.detail.replace(`${l.backend}: `, '')}`,
+  );
   return `[sightline] ${serviceName}\n${body.join('\n')}`;
 }
