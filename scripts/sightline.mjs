@@ -2,7 +2,8 @@
 // The README's two commands land here: `npm run demo` and `npm test`.
 // Needs only Node 20 and npm: the pinned pnpm is bootstrapped into .tools/ when it is not on PATH.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,9 +75,44 @@ function install() {
   else env.CI = ciEnv;
 }
 
+/** A hash of everything the package builds depend on; an unchanged tree is not built twice. */
+function sourceHash() {
+  const hash = createHash('sha256');
+  const add = (file) => {
+    hash.update(file);
+    hash.update(readFileSync(file));
+  };
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else add(path);
+    }
+  };
+  for (const file of ['pnpm-lock.yaml', 'tsup.config.base.ts', 'tsconfig.base.json']) add(join(root, file));
+  for (const pkg of readdirSync(join(root, 'packages')).sort()) {
+    const dir = join(root, 'packages', pkg);
+    for (const file of ['package.json', 'tsup.config.ts', 'tsconfig.json']) add(join(dir, file));
+    walk(join(dir, 'src'));
+  }
+  return hash.digest('hex');
+}
+
 function build() {
+  const stamp = join(root, 'node_modules', '.sightline-build');
+  const hash = sourceHash();
+  const built = readdirSync(join(root, 'packages')).every((pkg) =>
+    existsSync(join(root, 'packages', pkg, 'dist')),
+  );
+  if (built && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+    console.log('› packages already built from these sources');
+    return;
+  }
   console.log('› building packages');
   pnpm(['-r', '--filter', './packages/*', '--workspace-concurrency=2', 'run', 'build'], { quiet: true });
+  writeFileSync(stamp, hash);
 }
 
 const task = process.argv[2];
