@@ -83,7 +83,9 @@ function load(url, seconds) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], startup: [], errors: 0 }]));
+const results = Object.fromEntries(
+  VARIANTS.map((v) => [v, { rps: [], p99: [], startup: [], cpu: [], errors: 0 }]),
+);
 
 console.log(
   `request overhead: ${ROUNDS} rounds × ${SECONDS} s × ${CONNECTIONS} connections, server pinned: ${pin}`,
@@ -94,15 +96,20 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const variant of order) {
     const { child, url, startupMs } = await startServer(variant);
     await load(url, 1); // warm-up
+    const cpuUrl = url.replace('/api/activities/home', '/__bench/cpu');
+    const before = await (await fetch(cpuUrl)).json();
     const r = await load(url, SECONDS);
+    const after = await (await fetch(cpuUrl)).json();
+    results[variant].cpu.push((after.cpuMicros - before.cpuMicros) / (after.requests - before.requests));
     results[variant].rps.push(r.requests.average);
     results[variant].p99.push(r.latency.p99);
     results[variant].startup.push(startupMs);
     results[variant].errors += r.errors + r.non2xx;
     await stopServer(child);
     local.clear();
+    const cpu = results[variant].cpu.at(-1);
     process.stdout.write(
-      `  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms\n`,
+      `  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  server CPU ${cpu.toFixed(0)} µs/request\n`,
     );
   }
 }
@@ -112,17 +119,20 @@ const bare = {
   rps: median(results.bare.rps),
   p99: median(results.bare.p99),
   startup: median(results.bare.startup),
+  cpu: median(results.bare.cpu),
 };
 console.log(
-  '\n| variant | req/s | vs bare | p99 ms | vs bare | start-up to first response | vs bare | errors |',
+  '\n| variant | req/s | vs bare | p99 ms | vs bare | server CPU µs/req | CPU-bound throughput vs bare | start-up to first response | vs bare | errors |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const v of VARIANTS) {
   const rps = median(results[v].rps);
   const p99 = median(results[v].p99);
   const startup = median(results[v].startup);
+  const cpu = median(results[v].cpu);
+  const delta = startup - bare.startup;
   console.log(
-    `| ${LABEL[v]} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${startup.toFixed(0)} ms | +${(startup - bare.startup).toFixed(0)} ms | ${results[v].errors} |`,
+    `| ${LABEL[v]} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${cpu.toFixed(0)} | ${((bare.cpu / cpu) * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
   );
 }
 console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);

@@ -33,7 +33,9 @@ if (variant === 'sightline') {
     serviceName: 'bench',
     printSummary: false,
     // Everything sampled: the same work as the anchors with everything on.
-    xray: { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
+    xray: process.env.AWS_XRAY_DAEMON_ADDRESS
+      ? { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } }
+      : undefined,
   });
   work = (fn) => obs.span('home-activities-mock-data', fn);
   before = (app) => app.use(obs.express());
@@ -74,7 +76,15 @@ if (variant === 'sightline') {
 const express = (await import('express')).default;
 const app = express();
 before(app);
+// The benchmark reads the server's own CPU time around the measured window: CPU per request is the
+// overhead itself, whatever the load generator (sharing a core with @sightline/local) can push.
+app.get('/__bench/cpu', (_req, res) => {
+  const { user, system } = process.cpuUsage();
+  res.json({ cpuMicros: user + system, requests: served });
+});
+let served = 0;
 app.get('/api/activities/home', (_req, res) => {
+  served++;
   const data = work(activities);
   res.json(data);
 });

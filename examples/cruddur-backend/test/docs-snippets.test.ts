@@ -1,11 +1,29 @@
 // Code in the docs is taken from real, type-checked files: every fenced block announced with
 // `<!-- snippet: path/from/repo/root -->` must appear verbatim (a run of whole lines) in that file.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const DOCS = ['docs/migrating-from-python.md', 'docs/scaling.md', 'examples/cruddur-backend/README.md'];
+// Every user-facing page: the README, docs/, and each package's and example's README.
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+  ...['packages', 'examples'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .map((name) => `${dir}/${name}/README.md`)
+      .filter((path) => {
+        try {
+          readFileSync(join(ROOT, path));
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+  ),
+];
 const SNIPPET = /<!-- snippet: (\S+) -->\s*\n```[a-z]*\n([\s\S]*?)\n```/g;
 
 const trimLines = (text: string): string[] => text.split('\n').map((line) => line.trimEnd());
