@@ -110,7 +110,55 @@ export function redactFields(
         out[key] = Number.isFinite(v) ? v : String(v);
         break;
       default:
-        out[key] = redactValue(v, policy);
+        out[key] = flatObject(v, policy) ?? redactValue(v, policy);
+    }
+  }
+  return out;
+}
+
+/**
+ * A nested plain object whose values are all strings, finite numbers, booleans, null or undefined (an
+ * access log's `http: { method, path, status, … }`), redacted as `redactValue` would, with the cached
+ * key and string verdicts; `undefined` for anything else, which then goes through `redactValue`.
+ */
+function flatObject(v: unknown, policy: RedactionPolicy): Record<string, unknown> | undefined {
+  if (typeof v !== 'object' || v === null || policy.maxDepth <= 0) return undefined;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  try {
+    return flatFields(v as Record<string, unknown>, policy);
+  } catch {
+    return undefined; // a throwing getter: redactValue renders it
+  }
+}
+
+function flatFields(
+  obj: Record<string, unknown>,
+  policy: RedactionPolicy,
+): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    if (count++ >= policy.maxEntries) return undefined;
+    const value = obj[key];
+    if (value === undefined || value === null) {
+      out[key] = value;
+      continue;
+    }
+    switch (typeof value) {
+      case 'string':
+        out[key] = sensitive(key, policy) ? policy.replacement : redactText(value, policy);
+        break;
+      case 'boolean':
+        out[key] = sensitive(key, policy) ? policy.replacement : value;
+        break;
+      case 'number':
+        if (!Number.isFinite(value)) return undefined;
+        out[key] = sensitive(key, policy) ? policy.replacement : value;
+        break;
+      default:
+        return undefined;
     }
   }
   return out;

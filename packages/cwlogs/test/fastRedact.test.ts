@@ -33,6 +33,13 @@ const values = fc.oneof(
   fc.constant(Number.NaN),
   fc.array(texts, { maxLength: 3 }),
   fc.record({ password: texts, note: texts }),
+  // a nested flat object (an access log's `http` fields) with every kind of scalar
+  fc.record({
+    status: fc.oneof(fc.integer(), fc.constant(Number.NaN), fc.constant(null)),
+    path: texts,
+    token: fc.oneof(fc.boolean(), fc.integer(), fc.constant(null), fc.constant(undefined)),
+    nested: fc.option(fc.record({ password: texts }), { nil: undefined }),
+  }),
 );
 
 describe('fast redaction', () => {
