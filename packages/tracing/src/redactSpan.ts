@@ -18,7 +18,12 @@ const MAX_CACHED_VALUE_LENGTH = 256;
 /** Redacts spans with one policy, remembering the result for keys and short values already seen. */
 export class SpanRedactor {
   private readonly keyKinds = new Map<string, KeyKind>();
-  private readonly values = new Map<string, string>();
+  // One map per kind, keyed by the value itself: no key string is built per lookup.
+  private readonly values: Record<Exclude<KeyKind, 'mask'>, Map<string, string>> = {
+    url: new Map(),
+    query: new Map(),
+    text: new Map(),
+  };
 
   constructor(readonly policy: RedactionPolicy) {}
 
@@ -40,9 +45,9 @@ export class SpanRedactor {
 
   private clean(kind: Exclude<KeyKind, 'mask'>, value: string): string {
     const cacheable = value.length <= MAX_CACHED_VALUE_LENGTH;
-    const cacheKey = cacheable ? `${kind}\u0000${value}` : '';
+    const cache = this.values[kind];
     if (cacheable) {
-      const hit = this.values.get(cacheKey);
+      const hit = cache.get(value);
       if (hit !== undefined) return hit;
     }
     const out =
@@ -52,8 +57,8 @@ export class SpanRedactor {
           ? redactUrl(`?${value}`, this.policy).slice(1)
           : redactString(value, this.policy);
     if (cacheable) {
-      if (this.values.size >= MAX_CACHED) this.values.clear();
-      this.values.set(cacheKey, out);
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(value, out);
     }
     return out;
   }

@@ -84,11 +84,19 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
     : tracer.startActiveSpan(name, spanOptions, run);
 }
 
+let lastTraceId = '';
+let lastXRayTraceId: string | undefined;
+
 /** The active span's ids, in OTel form and X-Ray form, or `undefined` when no valid span is active. */
 export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTraceId: string } | undefined {
   const spanContext = trace.getSpanContext(context.active());
   if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
-  const xrayTraceId = otelToXRayTraceId(spanContext.traceId);
+  // Called for every log line of a request: the conversion (two regex checks) is done once per trace id.
+  if (spanContext.traceId !== lastTraceId) {
+    lastTraceId = spanContext.traceId;
+    lastXRayTraceId = otelToXRayTraceId(lastTraceId);
+  }
+  const xrayTraceId = lastXRayTraceId;
   if (xrayTraceId === undefined) return undefined;
   return { traceId: spanContext.traceId, spanId: spanContext.spanId, xrayTraceId };
 }

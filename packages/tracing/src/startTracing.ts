@@ -46,7 +46,20 @@ export interface StartTracingDeps {
 /** Returns `tracer(name)` wrapped so parent-less X-Ray roots continue (see `ContinuingTracer`). */
 class SightlineTracerProvider extends NodeTracerProvider {
   private readonly wrapped = new Map<Tracer, Tracer>();
+  /** By name alone (no version, no schema): `obs.span` asks for its tracer on every span. */
+  private readonly byName = new Map<string, Tracer>();
   override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    if (version === undefined && options === undefined) {
+      let t = this.byName.get(name);
+      if (t === undefined) {
+        t = this.wrap(name);
+        if (this.byName.size < 1000) this.byName.set(name, t);
+      }
+      return t;
+    }
+    return this.wrap(name, version, options);
+  }
+  private wrap(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
     const tracer = super.getTracer(name, version, options);
     let w = this.wrapped.get(tracer);
     if (w === undefined) {
