@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactUrl } from '@sightline/core';
+import { type RedactionPolicy, redactUrl } from '@sightline/core';
 import type { RequestSegment } from '@sightline/xray';
 import { accessLogFields, clientIp, formatCruddurLine } from './accessLog';
 import {
@@ -7,8 +7,8 @@ import {
   incomingParentId,
   markError,
   type Runtime,
+  setForcedIds,
   setTraceHeader,
-  withIds,
 } from './runtime';
 import type { TraceIds } from './types';
 
@@ -48,44 +48,79 @@ export function beginRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): RequestState {
-  const ids = safe(rt, 'ids', () => currentTraceIds(rt));
+  let ids: TraceIds | undefined;
+  try {
+    ids = currentTraceIds(rt);
+  } catch (error) {
+    warn(rt, 'ids', error);
+  }
   const protocol = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
-  const segment = rt.xray
-    ? safe(rt, 'segment', () =>
-        rt.xray?.openRequestSegment(
-          {
-            method: req.method ?? 'GET',
-            url: req.url ?? '/',
-            headers: req.headers,
-            remoteAddress: req.socket?.remoteAddress,
-            protocol,
-          },
-          ids ? { traceId: ids.xrayTraceId, id: ids.spanId, parentId: incomingParentId(req) } : undefined,
-        ),
-      )
-    : undefined;
+  let segment: RequestSegment | undefined;
+  if (rt.xray) {
+    try {
+      segment = rt.xray.openRequestSegment(
+        {
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          headers: req.headers,
+          remoteAddress: req.socket?.remoteAddress,
+          protocol,
+        },
+        ids ? { traceId: ids.xrayTraceId, id: ids.spanId, parentId: incomingParentId(req) } : undefined,
+      );
+    } catch (error) {
+      warn(rt, 'segment', error);
+    }
+  }
   setTraceHeader(res, segment, ids);
-  const state: RequestState = {
-    ids,
-    segment,
-    startedAt: process.hrtime.bigint(),
-    route: undefined,
-    error: undefined,
-    reported: false,
-    finished: false,
-    run: (fn) => (segment ? segment.run(fn) : fn()),
-  };
-  const onDone = () => finishRequest(rt, hooks, state, req, res, protocol);
-  res.once('finish', onDone);
-  res.once('close', onDone);
+  const state = new Request(rt, hooks, req, protocol, ids, segment);
+  // One listener function for every request (the state hangs off the response): no closures per request.
+  (res as ResponseWithState)[STATE] = state;
+  res.on('finish', onResponseDone);
+  res.on('close', onResponseDone);
   return state;
+}
+
+const STATE = Symbol('sightline.requestState');
+type ResponseWithState = ServerResponse & { [STATE]?: Request };
+
+function onResponseDone(this: ServerResponse): void {
+  const state = (this as ResponseWithState)[STATE];
+  if (state) finishRequest(state, this);
+}
+
+/** The state of one request; a class so that a request allocates one object, not a set of closures. */
+class Request implements RequestState {
+  readonly startedAt = process.hrtime.bigint();
+  route: string | undefined = undefined;
+  error: unknown = undefined;
+  reported = false;
+  finished = false;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly hooks: RequestHooks,
+    readonly req: IncomingMessage,
+    readonly protocol: 'http' | 'https',
+    readonly ids: TraceIds | undefined,
+    readonly segment: RequestSegment | undefined,
+  ) {}
+
+  run<T>(fn: () => T): T {
+    return this.segment ? this.segment.run(fn) : fn();
+  }
 }
 
 /** Names the server span after the route template (`GET /api/activities/@:handle`). */
 export function setRoute(rt: Runtime, state: RequestState, route: string | undefined): void {
   if (!route || state.route === route) return;
   state.route = route;
-  if (rt.tracing?.backend.active) safe(rt, 'route', () => rt.tracing?.module.setHttpRoute(route));
+  if (!rt.tracing?.backend.active) return;
+  try {
+    rt.tracing.module.setHttpRoute(route);
+  } catch (error) {
+    warn(rt, 'route', error);
+  }
 }
 
 /** Reports a handler error to Rollbar once, and marks the span and the segment. Never throws. */
@@ -118,47 +153,78 @@ export function reportRequestError(
   );
 }
 
-function finishRequest(
-  rt: Runtime,
-  hooks: RequestHooks,
-  state: RequestState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  protocol: 'http' | 'https',
-): void {
+function finishRequest(state: Request, res: ServerResponse): void {
   if (state.finished) return;
   state.finished = true;
+  const { rt, hooks, req } = state;
   const lengthHeader = res.getHeader('content-length');
   const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
   // A response cut off before it finished is a fault for X-Ray even when the status says otherwise.
   const statusCode = res.writableFinished ? res.statusCode : res.headersSent ? res.statusCode : 499;
-  safe(rt, 'close', () => state.segment?.close({ statusCode, contentLength, error: state.error }));
+  if (state.segment) {
+    try {
+      state.segment.close({ statusCode, contentLength, error: state.error });
+    } catch (error) {
+      warn(rt, 'close', error);
+    }
+  }
   if (hooks.accessLog === false) return;
-  safe(rt, 'access-log', () => {
+  try {
     const record = {
       method: req.method ?? 'GET',
-      path: redactUrl(req.url ?? '/', rt.redaction),
+      path: redactPath(rt, req.url ?? '/'),
       route: state.route,
       status: statusCode,
       durationMs: Number(process.hrtime.bigint() - state.startedAt) / 1e6,
       clientIp: clientIp(req.headers['x-forwarded-for'], req.socket?.remoteAddress),
       userAgent: req.headers['user-agent'],
-      protocol,
+      protocol: state.protocol,
       contentLength: Number.isFinite(contentLength) ? contentLength : undefined,
       at: new Date(),
     };
-    withIds(state.ids, () => {
+    const previous = setForcedIds(state.ids);
+    try {
       if (hooks.accessLog === 'cruddur') rt.logger.info(formatCruddurLine(record));
       else rt.logger.info('request', accessLogFields(record));
-    });
-  });
+    } finally {
+      setForcedIds(previous);
+    }
+  } catch (error) {
+    warn(rt, 'access-log', error);
+  }
+}
+
+// Request paths repeat (the same routes, the same query strings): redactUrl's result per path is
+// remembered, per policy, in a bounded map that starts over when full.
+const MAX_CACHED_PATHS = 2048;
+const MAX_CACHED_PATH_LENGTH = 512;
+const pathCaches = new WeakMap<RedactionPolicy, Map<string, string>>();
+
+function redactPath(rt: Runtime, url: string): string {
+  if (url.length > MAX_CACHED_PATH_LENGTH) return redactUrl(url, rt.redaction);
+  let cache = pathCaches.get(rt.redaction);
+  if (cache === undefined) {
+    cache = new Map();
+    pathCaches.set(rt.redaction, cache);
+  }
+  let out = cache.get(url);
+  if (out === undefined) {
+    out = redactUrl(url, rt.redaction);
+    if (cache.size >= MAX_CACHED_PATHS) cache.clear();
+    cache.set(url, out);
+  }
+  return out;
+}
+
+function warn(rt: Runtime, what: string, error: unknown): void {
+  rt.diag.warnOnce(`request-${what}`, `request handling (${what}) failed: ${String(error)}`);
 }
 
 function safe<T>(rt: Runtime, what: string, fn: () => T): T | undefined {
   try {
     return fn();
   } catch (error) {
-    rt.diag.warnOnce(`request-${what}`, `request handling (${what}) failed: ${String(error)}`);
+    warn(rt, what, error);
     return undefined;
   }
 }

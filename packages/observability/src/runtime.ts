@@ -51,6 +51,13 @@ export function currentTraceIds(rt: Runtime): TraceIds | undefined {
 // written from the response's 'finish' event), so those lines still carry the request's ids.
 let forcedIds: TraceIds | undefined;
 
+/** Sets the forced ids and returns the previous ones (`withIds` without a closure, for the hot path). */
+export function setForcedIds(ids: TraceIds | undefined): TraceIds | undefined {
+  const previous = forcedIds;
+  forcedIds = ids;
+  return previous;
+}
+
 export function withIds<T>(ids: TraceIds | undefined, fn: () => T): T {
   const previous = forcedIds;
   forcedIds = ids;

@@ -4,6 +4,7 @@ import type { Runtime } from './runtime';
 import type { SpanHandle, SpanOptions } from './types';
 
 type Scalar = string | number | boolean;
+const DEFAULT_TRACER = '@sightline/observability';
 
 function handleFor(rt: Runtime, getSpan: () => Span | undefined, xrayOn: boolean): SpanHandle {
   const guard = (what: string, fn: () => void) => {
@@ -63,7 +64,10 @@ export function runSpan<T>(
   };
   const tracing = rt.tracing;
   if (!tracing?.backend.active) return inner();
-  const attributes: Record<string, Scalar> = { ...options.attributes, ...options.annotations };
+  const attributes: Record<string, Scalar> | undefined =
+    options.attributes === undefined && options.annotations === undefined
+      ? undefined
+      : { ...options.attributes, ...options.annotations };
   return tracing.module.withSpan(
     name,
     (span) => {
@@ -78,7 +82,7 @@ export function runSpan<T>(
       }
       return inner();
     },
-    { attributes, tracer: tracing.backend.tracer(options.tracer ?? '@sightline/observability') },
+    { attributes, tracer: tracing.backend.tracer(options.tracer ?? DEFAULT_TRACER) },
   );
 }
 

@@ -42,6 +42,14 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
     next(err);
   };
 
+  // One `end` wrapper for every response: it finds the request through the response, so a request
+  // allocates no closure for it.
+  function endWithRoute(this: ServerResponse & { [END]?: EndState }, ...args: unknown[]) {
+    const e = this[END] as EndState;
+    setRoute(rt, e.state, routeOf(e.req));
+    return e.end.apply(this, args);
+  }
+
   return function sightlineExpress(req, res, next) {
     const r = req as ExpressRequest & { [STATE]?: RequestState };
     if (r[STATE]) return next(); // installed twice, or a sub-app: one segment per request
@@ -50,14 +58,19 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
     r[STATE] = state;
     // The route is known only once a route matched; take it when the response is ended, before the
     // http instrumentation ends the server span.
-    const end = res.end;
-    res.end = function endWithRoute(this: ServerResponse, ...args: unknown[]) {
-      setRoute(rt, state, routeOf(r));
-      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['end'];
-    state.run(() => next());
+    (res as ServerResponse & { [END]?: EndState })[END] = { state, req: r, end: res.end as EndFn };
+    res.end = endWithRoute as ServerResponse['end'];
+    state.run(next as () => void);
   };
 }
+
+type EndFn = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+interface EndState {
+  state: RequestState;
+  req: ExpressRequest;
+  end: EndFn;
+}
+const END = Symbol('sightline.end');
 
 function routeOf(req: ExpressRequest): string | undefined {
   const path = req.route?.path;
