@@ -154,8 +154,31 @@ export function redactString(value: string, policy: RedactionPolicy = defaultRed
   return out;
 }
 
+// URLs repeat from request to request (the same routes and queries, in X-Ray's http.request, the access
+// log and span attributes): results for short URLs are remembered per policy, in a bounded map that
+// starts over when full.
+const MAX_CACHED_URLS = 2048;
+const MAX_CACHED_URL_LENGTH = 512;
+const urlCaches = new WeakMap<RedactionPolicy, Map<string, string>>();
+
 /** Masks sensitive query parameters and embedded credentials of a URL (absolute or path-only). */
 export function redactUrl(url: string, policy: RedactionPolicy = defaultRedactionPolicy): string {
+  if (url.length > MAX_CACHED_URL_LENGTH) return redactUrlNow(url, policy);
+  let cache = urlCaches.get(policy);
+  if (cache === undefined) {
+    cache = new Map();
+    urlCaches.set(policy, cache);
+  }
+  let out = cache.get(url);
+  if (out === undefined) {
+    out = redactUrlNow(url, policy);
+    if (cache.size >= MAX_CACHED_URLS) cache.clear();
+    cache.set(url, out);
+  }
+  return out;
+}
+
+function redactUrlNow(url: string, policy: RedactionPolicy): string {
   const q = url.indexOf('?');
   const base = redactString(q === -1 ? url : url.slice(0, q), policy);
   if (q === -1) return base;
