@@ -85,7 +85,8 @@ export class XRaySubsegment extends SdkSubsegment {
 /** A new root segment whose documents go to `writer`. */
 export function newSegment(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
   const segment = new XRaySegment(name, traceId, parentId);
-  Object.defineProperty(segment, WRITER, { value: writer, enumerable: false });
+  // A symbol key: neither Object.keys (documentFields) nor JSON.stringify sees it.
+  segment[WRITER] = writer;
   return segment;
 }
 
