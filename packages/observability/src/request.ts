@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RedactionPolicy, redactUrl } from '@sightline/core';
+import { redactUrl } from '@sightline/core';
 import type { RequestSegment } from '@sightline/xray';
 import { accessLogFields, clientIp, formatCruddurLine } from './accessLog';
 import {
@@ -21,6 +21,9 @@ export interface RequestState {
   error: unknown;
   reported: boolean;
   finished: boolean;
+  readonly req: IncomingMessage;
+  /** The response's `end` as it was before an adapter wrapped it (Express: to name the route). */
+  wrappedEnd: ((this: ServerResponse, ...args: unknown[]) => ServerResponse) | undefined;
   /** Runs `fn` with the request's X-Ray segment as the current context. */
   run<T>(fn: () => T): T;
 }
@@ -73,16 +76,29 @@ export function beginRequest(
     }
   }
   setTraceHeader(res, segment, ids);
-  const state = new Request(rt, hooks, req, protocol, ids, segment);
-  // One listener function for every request (the state hangs off the response): no closures per request.
-  (res as ResponseWithState)[STATE] = state;
-  res.on('finish', onResponseDone);
-  res.on('close', onResponseDone);
+  const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment);
+  const holder = res as ResponseWithState;
+  if (holder[STATE] === undefined) {
+    // One listener function for every request (the state hangs off the response): no closures per request.
+    holder[STATE] = state;
+    res.on('finish', onResponseDone);
+    res.on('close', onResponseDone);
+  } else {
+    // A second adapter on the same response (http wrapping express): this state keeps its own listeners.
+    const done = () => finishRequest(state, res);
+    res.once('finish', done);
+    res.once('close', done);
+  }
   return state;
 }
 
+/** The state `beginRequest` attached to this response (the first one, when two adapters ran). */
+export function requestStateOf(res: ServerResponse): RequestState | undefined {
+  return (res as ResponseWithState)[STATE];
+}
+
 const STATE = Symbol('sightline.requestState');
-type ResponseWithState = ServerResponse & { [STATE]?: Request };
+type ResponseWithState = ServerResponse & { [STATE]?: ActiveRequest };
 
 function onResponseDone(this: ServerResponse): void {
   const state = (this as ResponseWithState)[STATE];
@@ -90,12 +106,13 @@ function onResponseDone(this: ServerResponse): void {
 }
 
 /** The state of one request; a class so that a request allocates one object, not a set of closures. */
-class Request implements RequestState {
+class ActiveRequest implements RequestState {
   readonly startedAt = process.hrtime.bigint();
   route: string | undefined = undefined;
   error: unknown = undefined;
   reported = false;
   finished = false;
+  wrappedEnd: ((this: ServerResponse, ...args: unknown[]) => ServerResponse) | undefined = undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -153,7 +170,7 @@ export function reportRequestError(
   );
 }
 
-function finishRequest(state: Request, res: ServerResponse): void {
+function finishRequest(state: ActiveRequest, res: ServerResponse): void {
   if (state.finished) return;
   state.finished = true;
   const { rt, hooks, req } = state;
@@ -172,7 +189,7 @@ function finishRequest(state: Request, res: ServerResponse): void {
   try {
     const record = {
       method: req.method ?? 'GET',
-      path: redactPath(rt, req.url ?? '/'),
+      path: redactUrl(req.url ?? '/', rt.redaction),
       route: state.route,
       status: statusCode,
       durationMs: Number(process.hrtime.bigint() - state.startedAt) / 1e6,
@@ -192,28 +209,6 @@ function finishRequest(state: Request, res: ServerResponse): void {
   } catch (error) {
     warn(rt, 'access-log', error);
   }
-}
-
-// Request paths repeat (the same routes, the same query strings): redactUrl's result per path is
-// remembered, per policy, in a bounded map that starts over when full.
-const MAX_CACHED_PATHS = 2048;
-const MAX_CACHED_PATH_LENGTH = 512;
-const pathCaches = new WeakMap<RedactionPolicy, Map<string, string>>();
-
-function redactPath(rt: Runtime, url: string): string {
-  if (url.length > MAX_CACHED_PATH_LENGTH) return redactUrl(url, rt.redaction);
-  let cache = pathCaches.get(rt.redaction);
-  if (cache === undefined) {
-    cache = new Map();
-    pathCaches.set(rt.redaction, cache);
-  }
-  let out = cache.get(url);
-  if (out === undefined) {
-    out = redactUrl(url, rt.redaction);
-    if (cache.size >= MAX_CACHED_PATHS) cache.clear();
-    cache.set(url, out);
-  }
-  return out;
 }
 
 function warn(rt: Runtime, what: string, error: unknown): void {

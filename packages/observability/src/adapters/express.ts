@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { beginRequest, type RequestHooks, type RequestState, reportRequestError, setRoute } from '../request';
+import {
+  beginRequest,
+  type RequestHooks,
+  type RequestState,
+  reportRequestError,
+  requestStateOf,
+  setRoute,
+} from '../request';
 import type { Runtime } from '../runtime';
 
 /** The parts of an Express 5 request we read; typed structurally so express stays optional. */
@@ -42,12 +49,12 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
     next(err);
   };
 
-  // One `end` wrapper for every response: it finds the request through the response, so a request
+  // One `end` wrapper for every response: it finds the request's state on the response, so a request
   // allocates no closure for it.
-  function endWithRoute(this: ServerResponse & { [END]?: EndState }, ...args: unknown[]) {
-    const e = this[END] as EndState;
-    setRoute(rt, e.state, routeOf(e.req));
-    return e.end.apply(this, args);
+  function endWithRoute(this: ServerResponse, ...args: unknown[]) {
+    const state = requestStateOf(this) as RequestState;
+    setRoute(rt, state, routeOf(state.req as ExpressRequest));
+    return (state.wrappedEnd as EndFn).apply(this, args);
   }
 
   return function sightlineExpress(req, res, next) {
@@ -58,19 +65,22 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
     r[STATE] = state;
     // The route is known only once a route matched; take it when the response is ended, before the
     // http instrumentation ends the server span.
-    (res as ServerResponse & { [END]?: EndState })[END] = { state, req: r, end: res.end as EndFn };
-    res.end = endWithRoute as ServerResponse['end'];
+    const end = res.end as EndFn;
+    if (requestStateOf(res) === state) {
+      state.wrappedEnd = end;
+      res.end = endWithRoute as ServerResponse['end'];
+    } else {
+      // Another adapter's state is the one on the response: this request keeps its own wrapper.
+      res.end = function endWithOwnRoute(this: ServerResponse, ...args: unknown[]) {
+        setRoute(rt, state, routeOf(r));
+        return end.apply(this, args);
+      } as ServerResponse['end'];
+    }
     state.run(next as () => void);
   };
 }
 
 type EndFn = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-interface EndState {
-  state: RequestState;
-  req: ExpressRequest;
-  end: EndFn;
-}
-const END = Symbol('sightline.end');
 
 function routeOf(req: ExpressRequest): string | undefined {
   const path = req.route?.path;
@@ -82,7 +92,8 @@ function placeErrorLayer(req: ExpressRequest, onError: ExpressErrorMiddleware): 
   const app = req.app;
   const stack = app?.router?.stack;
   if (!app || !Array.isArray(stack)) return;
-  const firstErrorLayer = stack.findIndex((l) => typeof l.handle === 'function' && l.handle.length === 4);
+  // Runs on every request: a plain loop, no callback allocated.
+  const firstErrorLayer = firstErrorHandler(stack);
   if (firstErrorLayer !== -1 && stack[firstErrorLayer]?.handle === onError) return;
   const ours = stack.findIndex((l) => l.handle === onError);
   let layer: Layer | undefined;
@@ -93,7 +104,16 @@ function placeErrorLayer(req: ExpressRequest, onError: ExpressErrorMiddleware): 
     layer = stack.splice(ours, 1)[0];
   }
   if (!layer) return;
-  const before = stack.findIndex((l) => typeof l.handle === 'function' && l.handle.length === 4);
+  const before = firstErrorHandler(stack);
   if (before === -1) stack.push(layer);
   else stack.splice(before, 0, layer);
+}
+
+/** Index of the first error-handling layer (a handler of four parameters), or -1. */
+function firstErrorHandler(stack: Layer[]): number {
+  for (let i = 0; i < stack.length; i++) {
+    const handle = stack[i]?.handle;
+    if (typeof handle === 'function' && handle.length === 4) return i;
+  }
+  return -1;
 }
