@@ -72,11 +72,9 @@ export function withIds<T>(ids: TraceIds | undefined, fn: () => T): T {
 export function logContextFields(rt: Runtime): Record<string, unknown> | undefined {
   const ids = currentTraceIds(rt);
   if (!ids) return undefined;
-  return {
-    trace_id: ids.traceId,
-    xray_trace_id: ids.xrayTraceId,
-    ...(ids.spanId ? { span_id: ids.spanId } : {}),
-  };
+  const fields: Record<string, unknown> = { trace_id: ids.traceId, xray_trace_id: ids.xrayTraceId };
+  if (ids.spanId) fields.span_id = ids.spanId;
+  return fields;
 }
 
 /** The active OTel span, when tracing records one. */
