@@ -1,13 +1,12 @@
 // Request overhead: a small Express app bare, with Sightline (all four backends on, everything
 // sampled, sending to @sightline/local), with OpenTelemetry's NodeSDK (http + express, OTLP/proto),
 // and with aws-xray-sdk-express (everything sampled). Same run, interleaved rounds; the server is
-// pinned to core 0, the load generator and @sightline/local to core 1. Prints ratios to bare.
+// pinned to core 0, the load generator and @sightline/local (its own process) to core 1. Prints ratios to bare.
 //
 //   node bench/request-overhead.bench.mjs [--rounds 3] [--seconds 5] [--connections 32]
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocal } from '@sightline/local';
 import autocannon from 'autocannon';
 
 const { values } = parseArgs({
@@ -31,7 +30,7 @@ const server = join(import.meta.dirname, 'servers', 'express-app.mjs');
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
-const local = await startLocal();
+const local = await startLocalProcess();
 const env = {
   PATH: process.env.PATH,
   ...local.env,
@@ -42,6 +41,35 @@ const env = {
   SIGHTLINE_HANDLE_SIGNALS: 'false',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
+
+/** @sightline/local in a child process on the load generator's core: one event loop each. */
+function startLocalProcess() {
+  const script = join(import.meta.dirname, 'servers', 'local.mjs');
+  const child = spawn(
+    pin ? 'taskset' : process.execPath,
+    pin ? ['-c', '1', process.execPath, script] : [script],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      cwd: import.meta.dirname,
+    },
+  );
+  const ask = (message, answer) =>
+    new Promise((resolve) => {
+      child.once(answer, resolve);
+      child.send(message);
+    });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`@sightline/local exited with ${code}`)));
+    child.once('message', ({ env }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        env,
+        clear: () => ask('clear', 'message'),
+        close: () => ask('close', 'exit'),
+      });
+    });
+  });
+}
 
 function startServer(variant) {
   const started = process.hrtime.bigint();
@@ -106,7 +134,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     results[variant].startup.push(startupMs);
     results[variant].errors += r.errors + r.non2xx;
     await stopServer(child);
-    local.clear();
+    await local.clear();
     const cpu = results[variant].cpu.at(-1);
     process.stdout.write(
       `  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  server CPU ${cpu.toFixed(0)} µs/request\n`,
