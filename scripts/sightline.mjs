@@ -100,31 +100,37 @@ function sourceHash() {
   return hash.digest('hex');
 }
 
-function build() {
+function build({ types }) {
   const stamp = join(root, 'node_modules', '.sightline-build');
+  // A build with declaration files serves both commands; one without serves only the demo.
   const hash = sourceHash();
+  const stamped = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
   const built = readdirSync(join(root, 'packages')).every((pkg) =>
     existsSync(join(root, 'packages', pkg, 'dist')),
   );
-  if (built && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+  if (built && (stamped === `${hash} types` || (!types && stamped === `${hash} js`))) {
     console.log('› packages already built from these sources');
     return;
   }
-  console.log('› building packages');
+  console.log(`› building packages${types ? '' : ' (JavaScript only: the demo needs no type declarations)'}`);
+  const buildEnv = env.SIGHTLINE_BUILD_DTS;
+  env.SIGHTLINE_BUILD_DTS = types ? '1' : '0';
   pnpm(['-r', '--filter', './packages/*', '--workspace-concurrency=2', 'run', 'build'], { quiet: true });
-  writeFileSync(stamp, hash);
+  if (buildEnv === undefined) delete env.SIGHTLINE_BUILD_DTS;
+  else env.SIGHTLINE_BUILD_DTS = buildEnv;
+  writeFileSync(stamp, `${hash} ${types ? 'types' : 'js'}`);
 }
 
 const task = process.argv[2];
 if (task === 'test') {
   install();
-  build();
+  build({ types: true });
   const { runChecksAndTests } = await import('./test-runner.mjs');
   const ok = await runChecksAndTests({ root, pnpm });
   process.exit(ok ? 0 : 1);
 } else if (task === 'demo') {
   install();
-  build();
+  build({ types: false });
   const { runDemo } = await import('./demo-runner.mjs');
   process.exit(await runDemo({ root, pnpm, env }));
 } else {
