@@ -25,7 +25,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatCruddurLine(r: AccessLogRecord): string {
   const d = r.at;
   const stamp = `[${d.getFullYear()}-${MONTHS[d.getMonth()]}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}]`;
-  const status = `${r.status} ${STATUS_CODES[r.status] ?? ''}`.trimEnd();
+  // Werkzeug's `response.status` upper-cases the reason phrase: `422 UNPROCESSABLE ENTITY`.
+  const status = `${r.status} ${(STATUS_CODES[r.status] ?? '').toUpperCase()}`.trimEnd();
   return `${stamp} ${r.clientIp ?? '-'} ${r.method} ${r.protocol} ${r.path} ${status}`;
 }
 
