@@ -8,7 +8,7 @@ import {
 import { admitEvent } from './admit';
 import type { BatcherOptions } from './batcherOptions';
 import { type Clock, realClock } from './clock';
-import { AGE_MARGIN_MS, LOG_GROUP_NAME, MAX_AGE_MS } from './limits';
+import { AGE_MARGIN_MS, eventSize, LOG_GROUP_NAME, MAX_AGE_MS, MAX_FUTURE_MS } from './limits';
 import { backoffDelay, splitByRejection } from './retry';
 import { classifyFailure, describeError, type RejectedLogEventsInfo } from './sender';
 import { SettleTracker } from './settle';
@@ -85,6 +85,20 @@ export class Batcher {
       return false;
     }
     const now = this.clock.now();
+    // The common case (a string within the size limit, timestamp now) takes no intermediate objects:
+    // every event held for up to `sendIntervalMs` is garbage the collector has to carry.
+    const message = event.message;
+    const ts = event.timestamp === undefined ? now : Math.trunc(event.timestamp);
+    if (
+      typeof message === 'string' &&
+      message.length > 0 &&
+      ts <= now + MAX_FUTURE_MS &&
+      ts >= now - this.maxAgeMs + AGE_MARGIN_MS
+    ) {
+      const size = eventSize(message);
+      if (size <= this.o.maxEventBytes)
+        return this.enqueueOne(event.group, event.stream, message, ts, size, now);
+    }
     const admitted = admitEvent(event.message, event.timestamp, now, {
       maxEventBytes: this.o.maxEventBytes,
       oversize: this.o.oversize,
@@ -123,6 +137,32 @@ export class Batcher {
   }
 
   private defaultQueue: StreamQueue | undefined;
+
+  /** One admitted event within the size limit, queued as `accept` would, without the admission arrays. */
+  private enqueueOne(
+    group: string | undefined,
+    stream: string | undefined,
+    message: string,
+    timestamp: number,
+    size: number,
+    now: number,
+  ): boolean {
+    const queue = this.queueFor(group, stream);
+    if (!queue) {
+      this.drops.add('invalid');
+      return false;
+    }
+    if (!this.makeRoom(1, size)) {
+      this.drops.add('queue_full', 1);
+      return false;
+    }
+    queue.push({ message, timestamp, size, acceptedAt: now, seq: this.tracker.take(), attempted: false });
+    this.queuedEvents += 1;
+    this.queuedBytes += size;
+    this.wake.setIfEarlier(now + this.o.sendIntervalMs);
+    if (queue.hasFullBatch(this.o)) this.schedulePump();
+    return true;
+  }
 
   private queueFor(group: string | undefined, stream: string | undefined): StreamQueue | undefined {
     if (group === undefined && stream === undefined) {
