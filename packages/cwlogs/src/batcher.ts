@@ -96,8 +96,13 @@ export class Batcher {
       ts >= now - this.maxAgeMs + AGE_MARGIN_MS
     ) {
       const size = eventSize(message);
-      if (size <= this.o.maxEventBytes)
-        return this.enqueueOne(event.group, event.stream, message, ts, size, now);
+      if (size <= this.o.maxEventBytes) {
+        const queue = this.reserve(event.group, event.stream, 1, size);
+        if (!queue) return false;
+        this.pushEvent(queue, message, ts, size, now);
+        this.queued(queue, 1, size, now);
+        return true;
+      }
     }
     const admitted = admitEvent(event.message, event.timestamp, now, {
       maxEventBytes: this.o.maxEventBytes,
@@ -108,61 +113,47 @@ export class Batcher {
       this.drops.add(admitted.reason);
       return false;
     }
-    const queue = this.queueFor(event.group, event.stream);
+    const { parts, sizes, timestamp, bytes } = admitted;
+    const queue = this.reserve(event.group, event.stream, parts.length, bytes);
+    if (!queue) return false;
+    for (let i = 0; i < parts.length; i++) this.pushEvent(queue, parts[i]!, timestamp, sizes[i]!, now);
+    this.queued(queue, parts.length, bytes, now);
+    return true;
+  }
+
+  /** The destination queue with room made for `count` events of `bytes`, or undefined (counted). */
+  private reserve(
+    group: string | undefined,
+    stream: string | undefined,
+    count: number,
+    bytes: number,
+  ): StreamQueue | undefined {
+    const queue = this.queueFor(group, stream);
     if (!queue) {
       this.drops.add('invalid');
-      return false;
+      return undefined;
     }
-    const { parts, sizes, timestamp, bytes } = admitted;
-    if (!this.makeRoom(parts.length, bytes)) {
-      this.drops.add('queue_full', parts.length);
-      return false;
+    if (!this.makeRoom(count, bytes)) {
+      this.drops.add('queue_full', count);
+      return undefined;
     }
-    for (let i = 0; i < parts.length; i++) {
-      queue.push({
-        message: parts[i]!,
-        timestamp,
-        size: sizes[i]!,
-        acceptedAt: now,
-        seq: this.tracker.take(),
-        attempted: false,
-      });
-    }
-    this.queuedEvents += parts.length;
+    return queue;
+  }
+
+  private pushEvent(queue: StreamQueue, message: string, timestamp: number, size: number, now: number): void {
+    queue.push({ message, timestamp, size, acceptedAt: now, seq: this.tracker.take(), attempted: false });
+  }
+
+  /** Bookkeeping after events were queued: totals, the delivery deadline, a full batch sent at once. */
+  private queued(queue: StreamQueue, count: number, bytes: number, now: number): void {
+    this.queuedEvents += count;
     this.queuedBytes += bytes;
     // A new deadline earlier than the armed timer (a retry timer can be later than it).
     this.wake.setIfEarlier(now + this.o.sendIntervalMs);
     if (queue.hasFullBatch(this.o)) this.schedulePump();
-    return true;
   }
 
   private defaultQueue: StreamQueue | undefined;
-
-  /** One admitted event within the size limit, queued as `accept` would, without the admission arrays. */
-  private enqueueOne(
-    group: string | undefined,
-    stream: string | undefined,
-    message: string,
-    timestamp: number,
-    size: number,
-    now: number,
-  ): boolean {
-    const queue = this.queueFor(group, stream);
-    if (!queue) {
-      this.drops.add('invalid');
-      return false;
-    }
-    if (!this.makeRoom(1, size)) {
-      this.drops.add('queue_full', 1);
-      return false;
-    }
-    queue.push({ message, timestamp, size, acceptedAt: now, seq: this.tracker.take(), attempted: false });
-    this.queuedEvents += 1;
-    this.queuedBytes += size;
-    this.wake.setIfEarlier(now + this.o.sendIntervalMs);
-    if (queue.hasFullBatch(this.o)) this.schedulePump();
-    return true;
-  }
 
   private queueFor(group: string | undefined, stream: string | undefined): StreamQueue | undefined {
     if (group === undefined && stream === undefined) {
