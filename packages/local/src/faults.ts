@@ -18,16 +18,42 @@ export interface ListenerControl {
   open(): Promise<void>;
 }
 
+/** Closing and reopening a receiver's socket, shared by the HTTP and UDP receivers' faults. */
+abstract class ListenerFaults {
+  private control: ListenerControl | undefined;
+  private refusing = false;
+
+  /**
+   * Closes the receiver's socket: HTTP senders get `ECONNREFUSED` (open connections are closed too);
+   * UDP datagrams are lost (the sender may see ICMP port unreachable).
+   */
+  async refuseConnections(): Promise<void> {
+    if (this.refusing || !this.control) return;
+    this.refusing = true;
+    await this.control.close();
+  }
+
+  /** Listens (or binds) again on the same port after `refuseConnections()`. */
+  async acceptConnections(): Promise<void> {
+    if (!this.refusing || !this.control) return;
+    await this.control.open();
+    this.refusing = false;
+  }
+
+  /** @internal */
+  attach(control: ListenerControl): void {
+    this.control = control;
+  }
+}
+
 /**
  * Faults of an HTTP receiver (OTLP, CloudWatch Logs, Rollbar), scriptable from tests.
  * Each backend answers an injected fault in its own protocol: OTLP 429 / 5xx, CloudWatch Logs
  * 400 `ThrottlingException` / 500 `ServiceUnavailableException`, Rollbar 429 / 5xx with `{"err":1}`.
  */
-export class HttpFaults {
+export class HttpFaults extends ListenerFaults {
   private queue: InjectedFault[] = [];
   private delay = 0;
-  private control: ListenerControl | undefined;
-  private refusing = false;
 
   /** The next `n` requests are answered as throttled (default 1). */
   throttleNext(n = 1, options: FaultOptions = {}): this {
@@ -46,20 +72,6 @@ export class HttpFaults {
   delayResponses(ms: number): this {
     this.delay = Math.max(0, ms);
     return this;
-  }
-
-  /** Closes the listening port and every open connection: senders get `ECONNREFUSED`. */
-  async refuseConnections(): Promise<void> {
-    if (this.refusing || !this.control) return;
-    this.refusing = true;
-    await this.control.close();
-  }
-
-  /** Listens again on the same port after `refuseConnections()`. */
-  async acceptConnections(): Promise<void> {
-    if (!this.refusing || !this.control) return;
-    await this.control.open();
-    this.refusing = false;
   }
 
   /** Clears queued faults and the delay, and accepts connections again. */
@@ -83,19 +95,12 @@ export class HttpFaults {
   get delayMs(): number {
     return this.delay;
   }
-
-  /** @internal */
-  attach(control: ListenerControl): void {
-    this.control = control;
-  }
 }
 
 /** Faults of the X-Ray daemon receiver (UDP: a sender never learns about them, as with a real daemon). */
-export class UdpFaults {
+export class UdpFaults extends ListenerFaults {
   private dropCount = 0;
   private dropEverything = false;
-  private control: ListenerControl | undefined;
-  private refusing = false;
 
   /** The next `n` datagrams are dropped, counted in `requests()` as `'dropped'` (default 1). */
   dropNext(n = 1): this {
@@ -107,20 +112,6 @@ export class UdpFaults {
   dropAll(on = true): this {
     this.dropEverything = on;
     return this;
-  }
-
-  /** Closes the UDP socket: datagrams are lost (the sender may see ICMP port unreachable). */
-  async refuseConnections(): Promise<void> {
-    if (this.refusing || !this.control) return;
-    this.refusing = true;
-    await this.control.close();
-  }
-
-  /** Binds the same port again. */
-  async acceptConnections(): Promise<void> {
-    if (!this.refusing || !this.control) return;
-    await this.control.open();
-    this.refusing = false;
   }
 
   /** Stops dropping and binds the port again if it was closed. */
@@ -138,11 +129,6 @@ export class UdpFaults {
       return true;
     }
     return false;
-  }
-
-  /** @internal */
-  attach(control: ListenerControl): void {
-    this.control = control;
   }
 }
 
