@@ -1,30 +1,31 @@
 import type { Diagnostics } from '@sightline/core';
 import type { Clock } from './clock';
-import type { OverflowPolicy, OversizePolicy } from './options';
+import type { ResolvedCloudWatchLogsConfig } from './resolveConfig';
 import type { LogsSender } from './sender';
 
 /** What the batcher is built from: the resolved configuration's sending part, plus test seams. */
-export interface BatcherOptions {
-  sender: LogsSender;
-  logGroupName: string;
-  logStreamName: string;
-  sendIntervalMs: number;
-  maxBatchEvents: number;
-  maxBatchBytes: number;
-  maxEventBytes: number;
-  oversize: OversizePolicy;
-  maxQueueEvents: number;
-  maxQueueBytes: number;
-  overflow: OverflowPolicy;
-  retentionInDays?: number | undefined;
-  tags?: Record<string, string> | undefined;
-  createLogGroup: boolean;
-  maxConcurrentPuts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  requestTimeoutMs: number;
-  clock?: Clock;
-  diagnostics?: Diagnostics;
-  /** Random in [0, 1) for the backoff jitter. */
-  random?: () => number;
-}
+export type BatcherOptions = Pick<
+  ResolvedCloudWatchLogsConfig,
+  | 'logGroupName'
+  | 'logStreamName'
+  | 'sendIntervalMs'
+  | 'maxBatchEvents'
+  | 'maxBatchBytes'
+  | 'maxEventBytes'
+  | 'oversize'
+  | 'maxQueueEvents'
+  | 'maxQueueBytes'
+  | 'overflow'
+  | 'createLogGroup'
+  | 'maxConcurrentPuts'
+  | 'retryBaseDelayMs'
+  | 'retryMaxDelayMs'
+  | 'requestTimeoutMs'
+> &
+  Partial<Pick<ResolvedCloudWatchLogsConfig, 'retentionInDays' | 'tags'>> & {
+    sender: LogsSender;
+    clock?: Clock;
+    diagnostics?: Diagnostics;
+    /** Random in [0, 1) for the backoff jitter. */
+    random?: () => number;
+  };
