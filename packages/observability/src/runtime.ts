@@ -84,17 +84,20 @@ export function activeSpan(rt: Runtime): Span | undefined {
   return span?.isRecording() ? span : undefined;
 }
 
+/** The exception event and status ERROR on an OTel span, for any thrown value. */
+export function markSpanError(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
 /** Marks the active span and the current X-Ray entity with an error, without throwing. */
 export function markError(rt: Runtime, error: unknown, segment?: RequestSegment): void {
   try {
     const span = activeSpan(rt);
-    if (span) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
+    if (span) markSpanError(span, error);
     segment?.addError(error);
   } catch (e) {
     rt.diag.warnOnce('mark-error', `could not mark an error on the span or segment: ${String(e)}`);

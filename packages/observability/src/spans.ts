@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { redactValue } from '@sightline/core';
-import type { Runtime } from './runtime';
+import { markSpanError, type Runtime } from './runtime';
 import type { SpanHandle, SpanOptions } from './types';
 
 type Scalar = string | number | boolean;
@@ -34,8 +34,7 @@ function handleFor(rt: Runtime, getSpan: () => Span | undefined, xrayOn: boolean
     recordError: (error) =>
       guard('recordError', () => {
         const span = getSpan();
-        span?.recordException(error instanceof Error ? error : String(error));
-        span?.setStatus({ code: 2, message: error instanceof Error ? error.message : String(error) });
+        if (span) markSpanError(span, error);
       }),
   };
 }
