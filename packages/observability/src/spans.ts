@@ -33,6 +33,7 @@ function handleFor(rt: Runtime, getSpan: () => Span | undefined, xrayOn: boolean
       }),
     recordError: (error) =>
       guard('recordError', () => {
+        if (xrayOn) rt.xray?.addError(error);
         const span = getSpan();
         if (span) markSpanError(span, error);
       }),

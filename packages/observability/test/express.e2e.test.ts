@@ -28,6 +28,12 @@ beforeAll(async () => {
       res.json([{ handle: 'Andrew Brown' }]);
     }),
   );
+  app.get('/api/handled', async (_req, res) => {
+    await obs.span('call-upstream', async (span) => {
+      span.recordError(new Error('upstream timed out, served from cache'));
+    });
+    res.json({ cached: true });
+  });
   app.get('/api/boom', async () => {
     throw new Error('handler failed with password=hunter2');
   });
@@ -77,6 +83,23 @@ describe('Express specifics, all four backends on, against @sightline/local', ()
     const segment = await local.waitFor(() => local.segments({ traceId: xrayId(server.traceId) })[0]);
     const subs = segment.document.subsegments as { name: string; id: string }[];
     expect(subs.map((s) => s.name)).toEqual(['activities_home']);
+  });
+
+  it('recordError marks a caught error on both the span and the subsegment; the response is untouched', async () => {
+    local.clear();
+    const res = await fetch(`${url}/api/handled`);
+    expect(res.status).toBe(200);
+    await obs.forceFlush({ timeoutMs: 3000 });
+    const span = await local.waitFor(() => local.spans({ name: 'call-upstream' })[0]);
+    expect(span.status.code).toBe(2);
+    expect(span.events.map((e) => e.name)).toContain('exception');
+    const segment = await local.waitFor(() => local.segments({ traceId: xrayId(span.traceId) })[0]);
+    const sub = (segment.document.subsegments as { name: string; fault?: boolean; cause?: unknown }[]).find(
+      (x) => x.name === 'call-upstream',
+    );
+    expect(sub?.fault).toBe(true);
+    expect(JSON.stringify(sub?.cause)).toContain('upstream timed out, served from cache');
+    expect(segment.document.fault).toBeUndefined();
   });
 
   it('logs outside any request carry no trace ids', async () => {

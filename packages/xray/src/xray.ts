@@ -50,6 +50,8 @@ export interface XRayBackend extends BackendLifecycle {
   capture<A extends unknown[], R>(name: string, handler: (...args: A) => R): (...args: A) => R;
   addAnnotation(key: string, value: string | number | boolean): void;
   addMetadata(key: string, value: unknown, namespace?: string): void;
+  /** Records a caught error (`fault` and `cause`) on the current (sub)segment, without throwing. */
+  addError(error: unknown): void;
   currentTraceIds(): XRayTraceIds | undefined;
 }
 
@@ -218,6 +220,12 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
       const active = current();
       if (!active) return contextMissing(`addMetadata("${key}")`);
       if (active.entity) addMetadataTo(active.entity, key, value, namespace, policy);
+    },
+
+    addError(error) {
+      const active = current();
+      if (!active) return contextMissing('addError');
+      if (active.entity) addErrorTo(active.entity, error, policy);
     },
 
     currentTraceIds() {

@@ -137,6 +137,20 @@ describe('request segments sent to the daemon', () => {
 });
 
 describe('errors, faults and throttles', () => {
+  it('addError records a caught error on the current subsegment without throwing', async () => {
+    const seg = xray.openRequestSegment(request('/api/activities/home'));
+    seg.run(() =>
+      xray.subsegment('activities_home', () => {
+        xray.addError(new Error('retry budget exhausted'));
+      }),
+    );
+    seg.close({ statusCode: 200 });
+    const doc = (await segmentWithId(local, seg.id)).document as Doc;
+    const sub = doc.subsegments[0];
+    expect(sub.fault).toBe(true);
+    expect(sub.cause.exceptions[0]).toMatchObject({ message: 'retry budget exhausted', type: 'Error' });
+  });
+
   it('records a thrown error in the subsegment (re-thrown) and marks the segment fault with a 500', async () => {
     const seg = xray.openRequestSegment(request('/api/activities/home'));
     const boom = new Error('database is down');
