@@ -13,19 +13,24 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
+    // Load before measuring, so the JIT has compiled the hot paths: a server runs for hours.
+    warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
+    // e.g. --variants bare,sightline,sightline:tracing,sightline:none to see one backend's cost.
+    variants: { type: 'string', default: 'bare,sightline,nodesdk,xray' },
   },
 });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
-const VARIANTS = ['bare', 'sightline', 'nodesdk', 'xray'];
+const VARIANTS = values.variants.split(',');
 const LABEL = {
   bare: 'bare Express',
   sightline: 'Sightline, all four backends',
   nodesdk: 'OTel NodeSDK (http+express)',
   xray: 'aws-xray-sdk-express (all sampled)',
 };
+const labelOf = (v) => LABEL[v] ?? v.replace(/^sightline:(.*)$/, 'Sightline, only $1');
 const server = join(import.meta.dirname, 'servers', 'express-app.mjs');
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
@@ -123,7 +128,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
   for (const variant of order) {
     const { child, url, startupMs } = await startServer(variant);
-    await load(url, 1); // warm-up
+    await load(url, Number(values.warmup)); // warm-up
     const cpuUrl = url.replace('/api/activities/home', '/__bench/cpu');
     const before = await (await fetch(cpuUrl)).json();
     const r = await load(url, SECONDS);
@@ -160,7 +165,7 @@ for (const v of VARIANTS) {
   const cpu = median(results[v].cpu);
   const delta = startup - bare.startup;
   console.log(
-    `| ${LABEL[v]} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${cpu.toFixed(0)} | ${((bare.cpu / cpu) * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
+    `| ${labelOf(v)} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${cpu.toFixed(0)} | ${((bare.cpu / cpu) * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
   );
 }
 console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);

@@ -1,6 +1,8 @@
 // One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray.
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
-const variant = process.argv[2];
+// `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
+// on, to see what each one costs.
+const [variant, only] = process.argv[2].split(':');
 const activities = () => [
   {
     uuid: '68f126b0-1ceb-4a33-88be-d90fa7109eee',
@@ -29,13 +31,20 @@ let stop = async () => {};
 
 if (variant === 'sightline') {
   const { initObservability } = await import('@sightline/observability');
+  const off = (backend) => only !== undefined && !only.split('+').includes(backend);
   const obs = initObservability({
     serviceName: 'bench',
     printSummary: false,
+    // The access log goes to CloudWatch Logs, never to the console: a single-backend variant measures
+    // that backend, not a synchronous write to the benchmark's stdout pipe.
+    logger: { console: false },
     // Everything sampled: the same work as the anchors with everything on.
-    xray: process.env.AWS_XRAY_DAEMON_ADDRESS
-      ? { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } }
-      : undefined,
+    xray: off('xray')
+      ? false
+      : { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
+    tracing: off('tracing') ? false : undefined,
+    cwlogs: off('cwlogs') ? false : undefined,
+    errors: off('errors') ? false : undefined,
   });
   work = (fn) => obs.span('home-activities-mock-data', fn);
   before = (app) => app.use(obs.express());

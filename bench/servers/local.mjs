@@ -7,6 +7,15 @@ const local = await startLocal();
 process.send({ env: local.env });
 process.on('message', async (message) => {
   if (message === 'clear') {
+    if (process.env.BENCH_LOCAL_VERBOSE === '1') {
+      // What the variant just sent, by operation: a check that the telemetry arrived, and how chatty it was.
+      const byOperation = {};
+      for (const r of local.requests())
+        byOperation[`${r.backend} ${r.operation}`] = (byOperation[`${r.backend} ${r.operation}`] ?? 0) + 1;
+      process.stderr.write(
+        `    received: ${JSON.stringify({ ...local.stats(), evicted: undefined, byOperation })}\n`,
+      );
+    }
     local.clear();
     process.send('cleared');
   } else if (message === 'close') {
