@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { TracerProvider } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { enableServerSpans } from './serverSpans';
+import { TRACER_NAME } from './spans';
 
 /**
  * An incoming OTLP export (a collector running in this process, like `@sightline/local` in tests) is
@@ -56,13 +58,16 @@ export function enableInstrumentations(
 ): () => void {
   const enabled: { disable(): void }[] = [];
   if (which.http) {
+    // Client spans only: server spans come from enableServerSpans, which costs a fraction of the
+    // instrumentation's server side (see serverSpans.ts).
     http ??= new HttpInstrumentation({
-      ignoreIncomingRequestHook: isOtlpExport,
+      disableIncomingRequestInstrumentation: true,
       ignoreOutgoingRequestHook: isTelemetryDelivery,
     });
     http.setTracerProvider(provider);
     http.enable();
     enabled.push(http);
+    enabled.push({ disable: enableServerSpans(provider.getTracer(TRACER_NAME), { ignore: isOtlpExport }) });
     patchBuiltinsNow();
   }
   if (which.undici) {

@@ -1,0 +1,206 @@
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import {
+  type Attributes,
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
+
+/**
+ * Server spans for every node:http and node:https server, with the attributes of OpenTelemetry's http
+ * instrumentation (stable semantic conventions) at a fraction of its cost. That instrumentation keeps
+ * doing client spans; its server side is what this replaces: it binds the request and the response
+ * by patching eight methods of each and wrapping every listener, and records every attribute in both
+ * convention sets. Here each emitter gets one `emit` that runs listeners in the request's context,
+ * which is what the binding is for: a body parser's 'data'/'end' listeners, and the handler they call,
+ * run in the server span's context instead of the socket's.
+ */
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
+
+/** What a request carries from 'request' to the response's 'finish' or 'close'. */
+const SERVER_SPAN = Symbol('sightline.tracing.serverSpan');
+const REQUEST_CONTEXT = Symbol('sightline.tracing.requestContext');
+const EMIT = Symbol('sightline.tracing.originalEmit');
+
+type ContextualEmitter = EventEmitter & {
+  [REQUEST_CONTEXT]?: Context;
+  [EMIT]?: EventEmitter['emit'];
+};
+type TracedResponse = ServerResponse & ContextualEmitter & { [SERVER_SPAN]?: Span };
+type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+
+export interface ServerSpanOptions {
+  /** Requests for which no span is made (OTLP exports received in this process). */
+  ignore(request: IncomingMessage): boolean;
+}
+
+interface Patched {
+  proto: { emit: Emit };
+  original: Emit;
+  own: boolean;
+}
+
+/**
+ * Patches `http.Server.prototype.emit` and `https.Server.prototype.emit` (shared by CommonJS and ESM
+ * importers alike) so every 'request' gets a server span. Returns the function that restores them.
+ */
+export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): () => void {
+  // Any absolute path works as the base for resolving built-in modules.
+  const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
+  const patched: Patched[] = [];
+  for (const name of ['http', 'https']) {
+    const proto = (req(name) as { Server: { prototype: { emit: Emit } } }).Server.prototype;
+    const original = proto.emit;
+    const own = Object.hasOwn(proto, 'emit');
+    proto.emit = function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
+      if (event !== 'request') return original.call(this, event, ...args);
+      return onRequest(
+        tracer,
+        options,
+        original,
+        this,
+        args[0] as IncomingMessage,
+        args[1] as ServerResponse,
+      );
+    };
+    patched.push({ proto, original, own });
+  }
+  return () => {
+    for (const { proto, original, own } of patched) {
+      if (own) proto.emit = original;
+      else delete (proto as { emit?: Emit }).emit;
+    }
+  };
+}
+
+function onRequest(
+  tracer: Tracer,
+  options: ServerSpanOptions,
+  emit: Emit,
+  server: unknown,
+  request: IncomingMessage,
+  response: ServerResponse,
+): boolean {
+  let ctx: Context;
+  try {
+    if (options.ignore(request) || isTracingSuppressed(context.active())) {
+      return emit.call(server, 'request', request, response);
+    }
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const method = request.method ?? 'GET';
+    const known = KNOWN_METHODS.has(method);
+    const span = tracer.startSpan(
+      known ? method : 'HTTP',
+      { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, known) },
+      parent,
+    );
+    ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+    const traced = response as TracedResponse;
+    traced[SERVER_SPAN] = span;
+    bindEmitter(request, ctx);
+    bindEmitter(traced, ctx);
+    // Shared listeners (no closure per request); the first of the two ends the span.
+    traced.on('finish', endServerSpan);
+    traced.on('close', endServerSpan);
+  } catch {
+    // Tracing must never cost the request: serve it untraced.
+    return emit.call(server, 'request', request, response);
+  }
+  return context.with(ctx, emit, server, 'request', request, response);
+}
+
+/** The request's own `emit`, running every listener in the request's context (one property, no closure). */
+function bindEmitter(emitter: ContextualEmitter, ctx: Context): void {
+  emitter[REQUEST_CONTEXT] = ctx;
+  emitter[EMIT] = emitter.emit;
+  emitter.emit = emitInContext;
+}
+
+function emitInContext(this: ContextualEmitter, event: string | symbol, ...args: unknown[]): boolean {
+  const emit = this[EMIT] as Emit;
+  const ctx = this[REQUEST_CONTEXT];
+  return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
+}
+
+function endServerSpan(this: TracedResponse): void {
+  const span = this[SERVER_SPAN];
+  if (span === undefined) return;
+  this[SERVER_SPAN] = undefined;
+  try {
+    // A response cut off before it finished is an error even when its status says otherwise.
+    const status = this.headersSent || this.writableFinished ? this.statusCode : undefined;
+    if (status !== undefined) span.setAttribute('http.response.status_code', status);
+    if (!this.writableFinished) {
+      span.setAttribute('error.type', 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the response was not finished' });
+    } else if (status !== undefined && status >= 500) {
+      span.setAttribute('error.type', String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  } catch {
+    // a span that cannot be ended is lost, the response is not
+  }
+}
+
+/** Stable HTTP server attributes, as `@opentelemetry/instrumentation-http` records them. */
+function requestAttributes(request: IncomingMessage, method: string, known: boolean): Attributes {
+  const socket = request.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
+  const attributes: Attributes = {
+    'http.request.method': known ? method : '_OTHER',
+    'url.scheme': socket?.encrypted ? 'https' : 'http',
+  };
+  if (!known) attributes['http.request.method_original'] = method;
+  const host = request.headers.host;
+  if (host) {
+    const { address, port } = splitHost(host);
+    attributes['server.address'] = address;
+    if (port !== undefined) attributes['server.port'] = port;
+  }
+  if (socket?.remoteAddress) attributes['network.peer.address'] = socket.remoteAddress;
+  if (socket?.remotePort !== undefined) attributes['network.peer.port'] = socket.remotePort;
+  attributes['network.protocol.version'] = request.httpVersion;
+  const agent = request.headers['user-agent'];
+  if (agent !== undefined) attributes['user_agent.original'] = agent;
+  const url = request.url ?? '/';
+  const q = url.indexOf('?');
+  attributes['url.path'] = q === -1 ? url : url.slice(0, q);
+  if (q !== -1 && q < url.length - 1) attributes['url.query'] = url.slice(q + 1);
+  const client = clientAddress(request.headers['x-forwarded-for']) ?? socket?.remoteAddress;
+  if (client) attributes['client.address'] = client;
+  return attributes;
+}
+
+/** `host:port`, `[v6]:port` or a bare name. */
+function splitHost(host: string): { address: string; port: number | undefined } {
+  const colon = host.lastIndexOf(':');
+  if (colon === -1 || host.endsWith(']')) return { address: host, port: undefined };
+  const port = Number(host.slice(colon + 1));
+  return { address: host.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
+}
+
+function clientAddress(forwardedFor: string | string[] | undefined): string | undefined {
+  const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
+  return first || undefined;
+}

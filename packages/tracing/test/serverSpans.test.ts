@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setHttpRoute, type TracingBackend, withSpan } from '../src/index';
+import { startInMemory } from './memory';
+
+/** One request with exactly these options; tracing suppressed so the client adds no span or header. */
+function send(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<number> {
+  return context.with(suppressTracing(context.active()), () => {
+    return new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: options.method ?? 'GET',
+          path: options.path ?? '/',
+          headers: options.headers,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  });
+}
+
+describe('server spans (node:http, without the http instrumentation’s server side)', () => {
+  let backend: TracingBackend | undefined;
+  let memory: InMemorySpanExporter;
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+    await backend?.shutdown(1000);
+    backend = undefined;
+  });
+
+  async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
+    const started = startInMemory({ instrumentations: { http: true, undici: false } });
+    backend = started.backend;
+    memory = started.memory;
+    server = createServer(handler);
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  }
+
+  const finished = (count: number) =>
+    vi.waitFor(async () => {
+      await backend?.forceFlush(1000);
+      const spans = memory.getFinishedSpans();
+      if (spans.length < count) throw new Error(`${spans.length} of ${count} spans so far`);
+      return spans;
+    });
+  const serverSpanOf = (spans: ReadableSpan[]) => spans.find((s) => s.kind === SpanKind.SERVER);
+
+  it('records the stable HTTP attributes, the route and the status, and names the span after the route', async () => {
+    const port = await serve((_req, res) => {
+      setHttpRoute('/api/things/:id');
+      res.statusCode = 201;
+      res.end('ok');
+    });
+    await send(port, {
+      path: '/api/things/7?q=1',
+      headers: { 'user-agent': 'agent/1.0', 'x-forwarded-for': '203.0.113.9, 10.0.0.1' },
+    });
+    const span = serverSpanOf(await finished(1));
+    expect(span?.name).toBe('GET /api/things/:id');
+    expect(span?.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.scheme': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+      'network.peer.address': '127.0.0.1',
+      'network.protocol.version': '1.1',
+      'user_agent.original': 'agent/1.0',
+      'url.path': '/api/things/7',
+      'url.query': 'q=1',
+      'client.address': '203.0.113.9',
+      'http.route': '/api/things/:id',
+      'http.response.status_code': 201,
+    });
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('runs body listeners, and the handler they call, in the server span’s context', async () => {
+    const port = await serve((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      // 'end' comes from the socket, outside the 'request' call: the span must still be current.
+      req.on('end', () => {
+        withSpan('parse-body', () => body.length);
+        res.end(body);
+      });
+    });
+    await send(port, { method: 'POST', path: '/upload', body: 'x'.repeat(100_000) });
+    const spans = await finished(2);
+    const serverSpan = serverSpanOf(spans);
+    const child = spans.find((s) => s.name === 'parse-body');
+    expect(child?.spanContext().traceId).toBe(serverSpan?.spanContext().traceId);
+    expect(child?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+  });
+
+  it('marks 5xx responses as errors, leaves 4xx unset, and keeps an unknown method as _OTHER', async () => {
+    const port = await serve((req, res) => {
+      res.statusCode = req.url === '/fail' ? 503 : 404;
+      res.end();
+    });
+    await send(port, { path: '/fail' });
+    await send(port, { path: '/missing', method: 'PURGE' });
+    const spans = (await finished(2)).filter((s) => s.kind === SpanKind.SERVER);
+    const failed = spans.find((s) => s.attributes['url.path'] === '/fail');
+    const missing = spans.find((s) => s.attributes['url.path'] === '/missing');
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(failed?.attributes['error.type']).toBe('503');
+    expect(missing?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(missing?.name).toBe('HTTP');
+    expect(missing?.attributes).toMatchObject({
+      'http.request.method': '_OTHER',
+      'http.request.method_original': 'PURGE',
+    });
+  });
+
+  it('ends the span as an error when the connection closes before the response finished', async () => {
+    const port = await serve((req) => {
+      // Never answers: the client gives up.
+      req.resume();
+    });
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/slow' });
+      req.on('error', () => resolve());
+      req.end();
+      setTimeout(() => req.destroy(), 50);
+    });
+    const span = serverSpanOf(await finished(1));
+    expect(span?.attributes['error.type']).toBe('aborted');
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('makes no span for an OTLP export received in this process, and none once tracing stopped', async () => {
+    const port = await serve((_req, res) => res.end());
+    await send(port, { headers: { 'user-agent': 'OTel-OTLP-Exporter-JavaScript/0.223.0' } });
+    await send(port, { path: '/counted' });
+    const spans = await finished(1);
+    expect(spans.map((s) => s.attributes['url.path'])).toEqual(['/counted']);
+
+    await backend?.shutdown(1000);
+    backend = undefined;
+    // Unpatched: the server still answers, and there is no active span in its handler.
+    let active: unknown = 'unset';
+    server?.removeAllListeners('request');
+    server?.on('request', (_req, res: ServerResponse) => {
+      active = trace.getActiveSpan();
+      res.end();
+    });
+    expect(await send(port, { path: '/after' })).toBe(200);
+    expect(active).toBeUndefined();
+  });
+});
