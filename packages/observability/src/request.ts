@@ -22,11 +22,14 @@ export interface RequestState {
   reported: boolean;
   finished: boolean;
   readonly req: IncomingMessage;
-  /** The response's `end` as it was before an adapter wrapped it (Express: to name the route). */
-  wrappedEnd: ((this: ServerResponse, ...args: unknown[]) => ServerResponse) | undefined;
+  /** Names the route once the response finished, when no adapter set it (Express matches late). */
+  routeOf: RouteOf | undefined;
   /** Runs `fn` with the request's X-Ray segment as the current context. */
   run<T>(fn: () => T): T;
 }
+
+/** The route template a framework matched for `req`, if any. */
+export type RouteOf = (req: IncomingMessage) => string | undefined;
 
 export interface RequestHooks {
   accessLog: 'json' | 'cruddur' | false;
@@ -43,14 +46,22 @@ export interface FrameworkRequest {
 /**
  * Opens the request's X-Ray segment with the server span's ids, sets the response trace header, and
  * arranges for the segment to close and the access-log line to be written when the response finishes.
- * Never throws: a failure here is a diagnostic, never a failed request.
+ * A request has one state: a second adapter on the same response (node:http wrapping Express) gets the
+ * first one's. Never throws: a failure here is a diagnostic, never a failed request.
  */
 export function beginRequest(
   rt: Runtime,
   hooks: RequestHooks,
   req: IncomingMessage,
   res: ServerResponse,
+  routeOf?: RouteOf,
 ): RequestState {
+  const holder = res as ResponseWithState;
+  const existing = holder[STATE];
+  if (existing !== undefined) {
+    existing.routeOf ??= routeOf;
+    return existing;
+  }
   let ids: TraceIds | undefined;
   try {
     ids = currentTraceIds(rt);
@@ -76,23 +87,16 @@ export function beginRequest(
     }
   }
   setTraceHeader(res, segment, ids);
-  const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment);
-  const holder = res as ResponseWithState;
-  if (holder[STATE] === undefined) {
-    // One listener function for every request (the state hangs off the response): no closures per request.
-    holder[STATE] = state;
-    res.on('finish', onResponseDone);
-    res.on('close', onResponseDone);
-  } else {
-    // A second adapter on the same response (http wrapping express): this state keeps its own listeners.
-    const done = () => finishRequest(state, res);
-    res.once('finish', done);
-    res.once('close', done);
-  }
+  const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
+  // One property and one listener function for every request (the state hangs off the response): no
+  // closures per request, and no more properties on an object the framework has already grown.
+  holder[STATE] = state;
+  res.on('finish', onResponseDone);
+  res.on('close', onResponseDone);
   return state;
 }
 
-/** The state `beginRequest` attached to this response (the first one, when two adapters ran). */
+/** The state `beginRequest` attached to this response. */
 export function requestStateOf(res: ServerResponse): RequestState | undefined {
   return (res as ResponseWithState)[STATE];
 }
@@ -112,7 +116,6 @@ class ActiveRequest implements RequestState {
   error: unknown = undefined;
   reported = false;
   finished = false;
-  wrappedEnd: ((this: ServerResponse, ...args: unknown[]) => ServerResponse) | undefined = undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -121,6 +124,7 @@ class ActiveRequest implements RequestState {
     readonly protocol: 'http' | 'https',
     readonly ids: TraceIds | undefined,
     readonly segment: RequestSegment | undefined,
+    public routeOf: RouteOf | undefined,
   ) {}
 
   run<T>(fn: () => T): T {
@@ -174,6 +178,13 @@ function finishRequest(state: ActiveRequest, res: ServerResponse): void {
   if (state.finished) return;
   state.finished = true;
   const { rt, hooks, req } = state;
+  if (state.route === undefined && state.routeOf !== undefined) {
+    try {
+      state.route = state.routeOf(req);
+    } catch (error) {
+      warn(rt, 'route', error);
+    }
+  }
   const lengthHeader = res.getHeader('content-length');
   const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
   // A response cut off before it finished is a fault for X-Ray even when the status says otherwise.

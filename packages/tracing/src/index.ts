@@ -22,6 +22,8 @@ export {
   resolveTracingConfig,
 } from './resolveConfig';
 export { createSampler, DeterministicSampler, traceIdFraction } from './samplers';
+export type { RouteResolver } from './serverSpans';
+export { addRouteResolver } from './serverSpans';
 export type { WithSpanOptions } from './spans';
 export { getActiveTraceIds, setHttpRoute, TRACER_NAME, withSpan } from './spans';
 export type { StartTracingDeps, TracingBackend } from './startTracing';

@@ -38,17 +38,39 @@ const KNOWN_METHODS = new Set([
   'PATCH',
 ]);
 
-/** What a request carries from 'request' to the response's 'finish' or 'close'. */
-const SERVER_SPAN = Symbol('sightline.tracing.serverSpan');
-const REQUEST_CONTEXT = Symbol('sightline.tracing.requestContext');
-const EMIT = Symbol('sightline.tracing.originalEmit');
+/**
+ * What a bound request or response carries: the request's context and the `emit` it had before. One
+ * symbol property, added as the request arrives while the objects are still small (a property added
+ * later, once a framework has decorated them, makes V8 copy their property stores).
+ */
+const BOUND = Symbol('sightline.tracing.bound');
 
-type ContextualEmitter = EventEmitter & {
-  [REQUEST_CONTEXT]?: Context;
-  [EMIT]?: EventEmitter['emit'];
-};
-type TracedResponse = ServerResponse & ContextualEmitter & { [SERVER_SPAN]?: Span };
+interface Binding {
+  ctx: Context;
+  emit: Emit;
+}
+/** The response's binding also ends the server span. */
+interface ResponseBinding extends Binding {
+  span: Span | undefined;
+  request: IncomingMessage;
+  rpc: { route?: string };
+}
+type ContextualEmitter = EventEmitter & { [BOUND]?: Binding };
+type TracedResponse = ServerResponse & { [BOUND]?: ResponseBinding };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+
+/** Finds the route template of a request a framework matched (Express's `req.route`), at the end. */
+export type RouteResolver = (request: IncomingMessage) => string | undefined;
+const routeResolvers = new Set<RouteResolver>();
+
+/**
+ * Registers a function that names the route of a finished request when nothing called `setHttpRoute`
+ * during it (a framework adapter registers one, once). Returns the function that removes it.
+ */
+export function addRouteResolver(resolver: RouteResolver): () => void {
+  routeResolvers.add(resolver);
+  return () => routeResolvers.delete(resolver);
+}
 
 export interface ServerSpanOptions {
   /** Requests for which no span is made (OTLP exports received in this process). */
@@ -115,11 +137,15 @@ function onRequest(
       { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, known) },
       parent,
     );
-    ctx = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+    // setHttpRoute (OpenTelemetry's convention) finds the span and records the route here.
+    const rpc = { type: RPCType.HTTP as const, span } as { type: RPCType.HTTP; span: Span; route?: string };
+    ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
+    const requestBinding: Binding = { ctx, emit: request.emit as Emit };
+    (request as ContextualEmitter)[BOUND] = requestBinding;
+    request.emit = emitInContext;
     const traced = response as TracedResponse;
-    traced[SERVER_SPAN] = span;
-    bindEmitter(request, ctx);
-    bindEmitter(traced, ctx);
+    traced[BOUND] = { ctx, emit: response.emit as Emit, span, request, rpc };
+    traced.emit = emitInContext;
     // Shared listeners (no closure per request); the first of the two ends the span.
     traced.on('finish', endServerSpan);
     traced.on('close', endServerSpan);
@@ -130,24 +156,19 @@ function onRequest(
   return context.with(ctx, emit, server, 'request', request, response);
 }
 
-/** The request's own `emit`, running every listener in the request's context (one property, no closure). */
-function bindEmitter(emitter: ContextualEmitter, ctx: Context): void {
-  emitter[REQUEST_CONTEXT] = ctx;
-  emitter[EMIT] = emitter.emit;
-  emitter.emit = emitInContext;
-}
-
+/** The request's and the response's own `emit`: every listener runs in the request's context. */
 function emitInContext(this: ContextualEmitter, event: string | symbol, ...args: unknown[]): boolean {
-  const emit = this[EMIT] as Emit;
-  const ctx = this[REQUEST_CONTEXT];
-  return ctx === undefined ? emit.call(this, event, ...args) : context.with(ctx, emit, this, event, ...args);
+  const binding = this[BOUND] as Binding;
+  return context.with(binding.ctx, binding.emit, this, event, ...args);
 }
 
 function endServerSpan(this: TracedResponse): void {
-  const span = this[SERVER_SPAN];
-  if (span === undefined) return;
-  this[SERVER_SPAN] = undefined;
+  const binding = this[BOUND];
+  const span = binding?.span;
+  if (binding === undefined || span === undefined) return;
+  binding.span = undefined;
   try {
+    if (binding.rpc.route === undefined) nameRoute(span, binding.request);
     // A response cut off before it finished is an error even when its status says otherwise.
     const status = this.headersSent || this.writableFinished ? this.statusCode : undefined;
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
@@ -161,6 +182,17 @@ function endServerSpan(this: TracedResponse): void {
     span.end();
   } catch {
     // a span that cannot be ended is lost, the response is not
+  }
+}
+
+function nameRoute(span: Span, request: IncomingMessage): void {
+  for (const resolve of routeResolvers) {
+    const route = resolve(request);
+    if (route === undefined) continue;
+    span.setAttribute('http.route', route);
+    const method = request.method ?? 'GET';
+    if (KNOWN_METHODS.has(method)) span.updateName(`${method} ${route}`);
+    return;
   }
 }
 

@@ -4,7 +4,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setHttpRoute, type TracingBackend, withSpan } from '../src/index';
+import { addRouteResolver, setHttpRoute, type TracingBackend, withSpan } from '../src/index';
 import { startInMemory } from './memory';
 
 /** One request with exactly these options; tracing suppressed so the client adds no span or header. */
@@ -89,6 +89,28 @@ describe('server spans (node:http, without the http instrumentation’s server s
       'http.response.status_code': 201,
     });
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('asks the route resolvers at the end when nothing set the route, and setHttpRoute wins over them', async () => {
+    // What a framework adapter registers once: the route its router matched, read when the response ends.
+    const matched = new WeakMap<IncomingMessage, string>();
+    const remove = addRouteResolver((req) => matched.get(req));
+    try {
+      const port = await serve((req, res) => {
+        matched.set(req, '/things/:id');
+        if (req.url === '/explicit') setHttpRoute('/explicit-route');
+        res.end();
+      });
+      await send(port, { path: '/things/1' });
+      await send(port, { path: '/explicit' });
+      const spans = (await finished(2)).filter((s) => s.kind === SpanKind.SERVER);
+      expect(spans.map((s) => [s.name, s.attributes['http.route']]).sort()).toEqual([
+        ['GET /explicit-route', '/explicit-route'],
+        ['GET /things/:id', '/things/:id'],
+      ]);
+    } finally {
+      remove();
+    }
   });
 
   it('runs body listeners, and the handler they call, in the server span’s context', async () => {

@@ -1,12 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  beginRequest,
-  type RequestHooks,
-  type RequestState,
-  reportRequestError,
-  requestStateOf,
-  setRoute,
-} from '../request';
+import { beginRequest, type RequestHooks, reportRequestError, requestStateOf } from '../request';
 import type { Runtime } from '../runtime';
 
 /** The parts of an Express 5 request we read; typed structurally so express stays optional. */
@@ -34,57 +27,39 @@ export type ExpressErrorMiddleware = (
   next: (err?: unknown) => void,
 ) => void;
 
-const STATE = Symbol('sightline.request');
-
 /**
  * `app.use(obs.express())`, first: one call installs everything. Errors reach Rollbar through an
  * error-handling layer that this middleware keeps just before the application's own error handlers
  * (or last when there are none), so it sees every error and then passes it on unchanged: the response
- * is the one Express or the application's handler would have sent.
+ * is the one Express or the application's handler would have sent. The route is read when the
+ * response finishes (Express matches it after this middleware ran), for the span, the access log and
+ * Rollbar alike; nothing on the request or the response is wrapped.
  */
 export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): ExpressMiddleware {
-  const onError: ExpressErrorMiddleware = (err, req, _res, next) => {
-    const r = req as ExpressRequest & { [STATE]?: RequestState };
-    reportRequestError(rt, r[STATE], err, req, { route: routeOf(r), query: r.query, body: r.body, ip: r.ip });
+  const onError: ExpressErrorMiddleware = (err, req, res, next) => {
+    const r = req as ExpressRequest;
+    reportRequestError(rt, requestStateOf(res), err, req, {
+      route: routeOf(r),
+      query: r.query,
+      body: r.body,
+      ip: r.ip,
+    });
     next(err);
   };
-
-  // One `end` wrapper for every response: it finds the request's state on the response, so a request
-  // allocates no closure for it.
-  function endWithRoute(this: ServerResponse, ...args: unknown[]) {
-    const state = requestStateOf(this) as RequestState;
-    setRoute(rt, state, routeOf(state.req as ExpressRequest));
-    return (state.wrappedEnd as EndFn).apply(this, args);
-  }
+  // The server span (ended on 'finish', before our own listener runs) asks for the route itself.
+  if (rt.tracing?.backend.active) rt.tracing.module.addRouteResolver(routeOf);
 
   return function sightlineExpress(req, res, next) {
-    const r = req as ExpressRequest & { [STATE]?: RequestState };
-    if (r[STATE]) return next(); // installed twice, or a sub-app: one segment per request
-    placeErrorLayer(r, onError);
-    const state = beginRequest(rt, hooks, req, res);
-    r[STATE] = state;
-    // The route is known only once a route matched; take it when the response is ended, before the
-    // http instrumentation ends the server span.
-    const end = res.end as EndFn;
-    if (requestStateOf(res) === state) {
-      state.wrappedEnd = end;
-      res.end = endWithRoute as ServerResponse['end'];
-    } else {
-      // Another adapter's state is the one on the response: this request keeps its own wrapper.
-      res.end = function endWithOwnRoute(this: ServerResponse, ...args: unknown[]) {
-        setRoute(rt, state, routeOf(r));
-        return end.apply(this, args);
-      } as ServerResponse['end'];
-    }
-    state.run(next as () => void);
+    placeErrorLayer(req as ExpressRequest, onError);
+    beginRequest(rt, hooks, req, res, routeOf).run(next as () => void);
   };
 }
 
-type EndFn = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-
-function routeOf(req: ExpressRequest): string | undefined {
-  const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined;
+/** The matched route template (`/api/activities/@:handle`), with the mount path of a sub-router. */
+function routeOf(req: IncomingMessage): string | undefined {
+  const r = req as ExpressRequest;
+  const path = r.route?.path;
+  return typeof path === 'string' ? `${r.baseUrl ?? ''}${path}` : undefined;
 }
 
 /** Keeps our error layer right before the first error-handling layer of the app's router, or last. */

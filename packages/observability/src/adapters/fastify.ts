@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { beginRequest, type RequestHooks, type RequestState, reportRequestError, setRoute } from '../request';
+import { beginRequest, type RequestHooks, reportRequestError, requestStateOf, setRoute } from '../request';
 import type { Runtime } from '../runtime';
 
 /** The parts of Fastify 5 we use, typed structurally so fastify stays optional. */
@@ -30,21 +30,16 @@ export type FastifyPlugin = ((instance: FastifyInstanceLike, options: unknown, d
   [key: symbol]: unknown;
 };
 
-const STATE = Symbol('sightline.request');
-
 export function createFastifyPlugin(rt: Runtime, hooks: RequestHooks): FastifyPlugin {
   const plugin = ((instance: FastifyInstanceLike, _options: unknown, done: Done) => {
     instance.addHook('onRequest', (request, reply, next) => {
-      const r = request as FastifyRequestLike & { [STATE]?: RequestState };
       const state = beginRequest(rt, hooks, request.raw, reply.raw);
-      r[STATE] = state;
       // Fastify matched the route before the first hook: name the span now.
       setRoute(rt, state, request.routeOptions?.url);
       state.run(() => next());
     });
-    instance.addHook('onError', (request, _reply, error, next) => {
-      const r = request as FastifyRequestLike & { [STATE]?: RequestState };
-      reportRequestError(rt, r[STATE], error, request.raw, {
+    instance.addHook('onError', (request, reply, error, next) => {
+      reportRequestError(rt, requestStateOf(reply.raw), error, request.raw, {
         route: request.routeOptions?.url,
         query: asRecord(request.query),
         body: request.body,
