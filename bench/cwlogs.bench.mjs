@@ -4,12 +4,15 @@
 // through the SDK's own chain (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS). Usage:
 //   node bench/cwlogs.bench.mjs            full sizes (~2 min)
 //   node bench/cwlogs.bench.mjs --quick    sizes / 10
+//   node bench/cwlogs.bench.mjs --only exit,small --repeat 7 [--contenders sightline,pino-cloudwatch]
+//     selected workloads (and contenders), each run N times with the contenders interleaved; prints
+//     per run a table, then the median and spread of caller ns/call and the same-run ratios to sightline
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
-const CONTENDERS = ['sightline', 'winston-cloudwatch', 'pino-cloudwatch'];
+const ALL_CONTENDERS = ['sightline', 'winston-cloudwatch', 'pino-cloudwatch'];
 const MAX_REQUEST_BYTES = 1_048_576;
 const MAX_REQUEST_EVENTS = 10_000;
 
@@ -44,6 +47,15 @@ const WORKLOADS = {
     what: '1,080,000 events (an hour at 300/s, time-compressed) while the endpoint refuses connections',
   },
 };
+
+/** The value after `--name`, split on commas; undefined when the flag is absent. */
+function listArg(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+}
+const ONLY = listArg('--only');
+const CONTENDERS = listArg('--contenders') ?? ALL_CONTENDERS;
+const REPEAT = Math.max(1, Number(listArg('--repeat')?.[0] ?? 1) || 1);
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5]);
 else await parent();
@@ -166,11 +178,22 @@ async function parent() {
   console.log(
     `CloudWatch Logs shippers against @sightline/local (scale ${scale}); each run in its own child process.`,
   );
-  for (const [name, w] of Object.entries(WORKLOADS)) {
+  for (const name of ONLY ?? Object.keys(WORKLOADS)) {
+    const w = WORKLOADS[name];
+    if (!w) throw new Error(`unknown workload "${name}" (known: ${Object.keys(WORKLOADS).join(', ')})`);
     console.log(`\n## ${name}: ${w.what}`);
-    const rows = [];
-    for (const contender of CONTENDERS) rows.push(await runOne(local, contender, name, w));
-    printTable(rows);
+    const runs = [];
+    for (let r = 0; r < REPEAT; r++) {
+      if (REPEAT > 1) console.log(`\nrun ${r + 1} of ${REPEAT}`);
+      // Interleaved, and the starting contender rotates, so a slow minute of the machine hits all alike.
+      const order = CONTENDERS.map((_, k) => CONTENDERS[(k + r) % CONTENDERS.length]);
+      const rows = [];
+      for (const contender of order) rows.push(await runOne(local, contender, name, w));
+      rows.sort((a, b) => CONTENDERS.indexOf(a.contender) - CONTENDERS.indexOf(b.contender));
+      printTable(rows);
+      runs.push(rows);
+    }
+    if (REPEAT > 1) printRepeatSummary(runs);
   }
   await local.close();
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -247,6 +270,37 @@ function lowerBound(sizes) {
     sum += sorted[fit++];
   const total = sizes.reduce((a, b) => a + b, 0);
   return Math.max(Math.ceil(sizes.length / fit), Math.ceil(total / MAX_REQUEST_BYTES));
+}
+
+/** Median and spread of caller ns/call over the runs, and the median of the same-run ratios to sightline. */
+function printRepeatSummary(runs) {
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  console.log(`\nover ${runs.length} runs: caller ns/call`);
+  console.log('| contender | runs | median | min – max | median of same-run ratio to sightline |');
+  console.log('|---|---|---|---|---|');
+  for (const contender of CONTENDERS) {
+    const values = [];
+    const ratios = [];
+    for (const rows of runs) {
+      const r = rows.find((x) => x.contender === contender);
+      const base = rows.find((x) => x.contender === 'sightline');
+      if (r?.nsPerCall === undefined) continue;
+      values.push(r.nsPerCall);
+      if (base?.nsPerCall) ratios.push(r.nsPerCall / base.nsPerCall);
+    }
+    if (values.length === 0) {
+      console.log(`| ${contender} | 0 | - | - | - |`);
+      continue;
+    }
+    const ratio = ratios.length > 0 ? `${median(ratios).toFixed(2)}x` : '-';
+    console.log(
+      `| ${contender} | ${values.length} | ${median(values).toFixed(0)} | ${Math.min(...values).toFixed(0)} – ${Math.max(...values).toFixed(0)} | ${ratio} |`,
+    );
+  }
 }
 
 function printTable(rows) {
