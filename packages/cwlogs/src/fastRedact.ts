@@ -69,7 +69,7 @@ function exact(value: string, policy: RedactionPolicy, c: PolicyCache): string {
   return redactString(value, policy);
 }
 
-function sensitive(key: string, policy: RedactionPolicy): boolean {
+export function sensitive(key: string, policy: RedactionPolicy): boolean {
   const c = cacheFor(policy);
   let v = c.keys.get(key);
   if (v === undefined) {
@@ -121,7 +121,7 @@ export function redactFields(
  * access log's `http: { method, path, status, … }`), redacted as `redactValue` would, with the cached
  * key and string verdicts; `undefined` for anything else, which then goes through `redactValue`.
  */
-function flatObject(v: unknown, policy: RedactionPolicy): Record<string, unknown> | undefined {
+export function flatObject(v: unknown, policy: RedactionPolicy): Record<string, unknown> | undefined {
   if (typeof v !== 'object' || v === null || policy.maxDepth <= 0) return undefined;
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return undefined;

@@ -1,11 +1,11 @@
 import { defaultRedactionPolicy, diagnostics, type RedactionPolicy, redactValue } from '@sightline/core';
-import { redactFields, redactText } from './fastRedact';
-import { countPlaceholders, formatMessage, isPlainObject, safeJson } from './format';
+import { redactText } from './fastRedact';
+import { countPlaceholders, formatMessage, isPlainObject } from './format';
+import { type BindingsJson, bindingsJson, fastLine, type LineParts, objectLine } from './jsonLine';
 import type { LogFormat, LoggerOptions, LogLevel } from './options';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const RESERVED = new Set(['timestamp', 'level', 'message', 'service']);
 
 /** One formatted line, as handed to a sink (the batcher). */
 export interface LogRecord {
@@ -75,7 +75,12 @@ export function createLogger(
   return new SightlineLogger(state, bindings, { rank: RANK[options.level ?? 'info'] });
 }
 
+const NO_ARGS: unknown[] = [];
+
 class SightlineLogger implements Logger {
+  // The bindings' JSON fragment, made on the first line (`null`: they need the object path).
+  private bindingsJson: BindingsJson | null | undefined;
+
   constructor(
     private readonly s: LoggerState,
     private readonly bindings: Record<string, unknown> | undefined,
@@ -143,25 +148,25 @@ class SightlineLogger implements Logger {
       const lastArg = args[args.length - 1];
       if (isPlainObject(lastArg)) {
         fields = lastArg;
-        rest = args.slice(0, -1);
+        rest = args.length === 1 ? NO_ARGS : args.slice(0, -1);
       } else if (lastArg instanceof Error) {
         fields = { err: lastArg };
-        rest = args.slice(0, -1);
+        rest = args.length === 1 ? NO_ARGS : args.slice(0, -1);
       }
     }
     const message = redactText(formatMessage(msg, rest), this.s.messageRedaction);
     if (this.s.format === 'text') return message;
-    const out: Record<string, unknown> = { timestamp: isoTime(timestamp), level, message };
-    if (this.s.service !== undefined) out.service = this.s.service;
-    const context = this.context();
-    if (context) assign(out, context);
-    if (this.bindings) assign(out, this.bindings);
-    if (fields) assign(out, redactFields(fields, this.s.redaction));
-    try {
-      return JSON.stringify(out);
-    } catch {
-      return safeJson(out); // a BigInt or cycle in the context hook's fields
-    }
+    const parts: LineParts = {
+      iso: isoTime(timestamp),
+      level,
+      message,
+      service: this.s.service,
+      context: this.context(),
+      bindings: this.bindings,
+      fields,
+    };
+    this.bindingsJson ??= bindingsJson(this.bindings);
+    return fastLine(parts, this.bindingsJson, this.s.redaction) ?? objectLine(parts, this.s.redaction);
   }
 
   private context(): Record<string, unknown> | undefined {
@@ -183,13 +188,4 @@ function isoTime(ms: number): string {
     lastIso = new Date(ms).toISOString();
   }
   return lastIso;
-}
-
-function assign(out: Record<string, unknown>, extra: Record<string, unknown>): void {
-  for (const key in extra) {
-    const v = extra[key];
-    if (v === undefined) continue;
-    // A field named like a reserved key keeps its value under a prefixed name instead of overwriting it.
-    out[RESERVED.has(key) ? `field_${key}` : key] = v;
-  }
 }
