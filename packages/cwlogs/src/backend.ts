@@ -107,10 +107,7 @@ export function createCloudWatchLogs(
         ...(config.redaction ? { redaction: config.redaction } : {}),
         ...options,
         sink: (r) => {
-          const e: LogEventInput = { message: r.line, timestamp: r.timestamp };
-          if (r.group !== undefined) e.group = r.group;
-          if (r.stream !== undefined) e.stream = r.stream;
-          batcher.put(e);
+          batcher.putMessage(r.line, r.timestamp, r.group, r.stream);
         },
       }),
     describe: () =>

@@ -71,15 +71,33 @@ export class Batcher {
   /** Accepts one event; returns whether it was queued (otherwise it was counted as a drop). Never throws. */
   put(event: LogEventInput): boolean {
     try {
-      return this.accept(event);
+      return this.accept(event.message, event.timestamp, event.group, event.stream);
     } catch (error) {
-      this.diag.warnOnce('put-failed', `could not queue a log event: ${describeError(error)}`);
-      this.drops.add('invalid');
-      return false;
+      return this.failed(error);
     }
   }
 
-  private accept(event: LogEventInput): boolean {
+  /** `put` without the event object (the logger's path). */
+  putMessage(message: string, timestamp?: number, group?: string, stream?: string): boolean {
+    try {
+      return this.accept(message, timestamp, group, stream);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  private failed(error: unknown): false {
+    this.diag.warnOnce('put-failed', `could not queue a log event: ${describeError(error)}`);
+    this.drops.add('invalid');
+    return false;
+  }
+
+  private accept(
+    message: string,
+    timestamp: number | undefined,
+    group: string | undefined,
+    stream: string | undefined,
+  ): boolean {
     if (this.closed) {
       this.drops.add('after_shutdown');
       return false;
@@ -87,8 +105,7 @@ export class Batcher {
     const now = this.clock.now();
     // The common case (a string within the size limit, timestamp now) takes no intermediate objects:
     // every event held for up to `sendIntervalMs` is garbage the collector has to carry.
-    const message = event.message;
-    const ts = event.timestamp === undefined ? now : Math.trunc(event.timestamp);
+    const ts = timestamp === undefined ? now : Math.trunc(timestamp);
     if (
       typeof message === 'string' &&
       message.length > 0 &&
@@ -97,14 +114,14 @@ export class Batcher {
     ) {
       const size = eventSize(message);
       if (size <= this.o.maxEventBytes) {
-        const queue = this.reserve(event.group, event.stream, 1, size);
+        const queue = this.reserve(group, stream, 1, size);
         if (!queue) return false;
         this.pushEvent(queue, message, ts, size, now);
         this.queued(queue, 1, size, now);
         return true;
       }
     }
-    const admitted = admitEvent(event.message, event.timestamp, now, {
+    const admitted = admitEvent(message, timestamp, now, {
       maxEventBytes: this.o.maxEventBytes,
       oversize: this.o.oversize,
       maxAgeMs: this.maxAgeMs,
@@ -113,10 +130,11 @@ export class Batcher {
       this.drops.add(admitted.reason);
       return false;
     }
-    const { parts, sizes, timestamp, bytes } = admitted;
-    const queue = this.reserve(event.group, event.stream, parts.length, bytes);
+    const { parts, sizes, bytes } = admitted;
+    const queue = this.reserve(group, stream, parts.length, bytes);
     if (!queue) return false;
-    for (let i = 0; i < parts.length; i++) this.pushEvent(queue, parts[i]!, timestamp, sizes[i]!, now);
+    for (let i = 0; i < parts.length; i++)
+      this.pushEvent(queue, parts[i]!, admitted.timestamp, sizes[i]!, now);
     this.queued(queue, parts.length, bytes, now);
     return true;
   }
@@ -184,13 +202,17 @@ export class Batcher {
     }
   }
 
+  private fits(events: number, bytes: number): boolean {
+    return (
+      this.queuedEvents + events <= this.o.maxQueueEvents && this.queuedBytes + bytes <= this.o.maxQueueBytes
+    );
+  }
+
   private makeRoom(events: number, bytes: number): boolean {
-    const fits = () =>
-      this.queuedEvents + events <= this.o.maxQueueEvents && this.queuedBytes + bytes <= this.o.maxQueueBytes;
-    if (fits()) return true;
+    if (this.fits(events, bytes)) return true;
     if (this.o.overflow === 'drop-newest') return false;
     // drop-oldest: remove queued (not in-flight) events with the earliest timestamps until it fits.
-    while (!fits()) {
+    while (!this.fits(events, bytes)) {
       const dropped = dropEarliestQueued(this.streams.values());
       if (!dropped) return false;
       this.settle([dropped], 'queue_full');
