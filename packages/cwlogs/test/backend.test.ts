@@ -17,6 +17,13 @@ describe('createCloudWatchLogs', () => {
     expect(backend.name).toBe('cwlogs');
   });
 
+  it('put never throws on a malformed event: it is counted as invalid', async () => {
+    const { backend } = fakeBackend();
+    expect(backend.put(null as never)).toBe(false);
+    expect(backend.put({ message: '' })).toBe(false);
+    expect((await backend.flush()).dropped).toEqual({ invalid: 2 });
+  });
+
   it('when off: loggers still work (console), put refuses, lifecycle resolves with an empty report', async () => {
     const { config } = resolveCloudWatchLogsConfig(undefined, {});
     const backend = createCloudWatchLogs(config);
