@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { isIPv4 } from 'node:net';
 import { type BackendReport, DropCounter, diagnostics, settleWithin } from '@sightline/core';
 
 const PROTOCOL_HEADER = '{"format":"json","version":1}\n';
@@ -41,6 +42,12 @@ const BACKLOG_FULL_SPEED = 512;
  */
 export class UdpEmitter implements DocumentSink {
   private socket: Socket | undefined;
+  /** Connected to an IP-literal daemon: no address resolution per datagram, and a closed port is reported. */
+  private connected = false;
+  /** Until the connect completes nothing is sent: a datagram addressed meanwhile fails with EISCONN. */
+  private connecting = false;
+  /** One callback for every datagram (no closure per send). */
+  private readonly onSent = (err: Error | null) => this.done(err);
   private readonly queue: Buffer[] = [];
   private scheduled = false;
   private inFlight = 0;
@@ -66,9 +73,36 @@ export class UdpEmitter implements DocumentSink {
     if (!this.socket) {
       const socket = createSocket('udp4');
       // A socket error (unreachable host, closed port) must never reach the application.
-      socket.on('error', (err) => log.warnOnce('socket', `X-Ray daemon socket error: ${err.message}`));
+      socket.on('error', (err) => {
+        if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+          log.warnOnce(
+            'refused',
+            `nothing is listening at the X-Ray daemon address ${this.host}:${this.port}: segments are sent but not received (is the daemon running?)`,
+          );
+        } else log.warnOnce('socket', `X-Ray daemon socket error: ${err.message}`);
+      });
       socket.unref();
       this.socket = socket;
+      // A daemon named by its IP (the default 127.0.0.1:2000) gets a connected socket: each send then
+      // skips the lookup the unconnected form makes for every datagram. A host name is resolved per
+      // send, as the SDK does, so a daemon that moves to another address keeps receiving.
+      if (isIPv4(this.host)) {
+        this.connecting = true;
+        const settled = (connected: boolean) => {
+          if (this.socket !== socket || !this.connecting) return;
+          this.connecting = false;
+          this.connected = connected;
+          this.schedule();
+        };
+        socket.once('connect', () => settled(true));
+        // A failed connect leaves the socket unconnected: sends then name the address each time.
+        socket.once('error', () => settled(false));
+        try {
+          socket.connect(this.port, this.host);
+        } catch {
+          settled(false);
+        }
+      }
     }
     return this.socket;
   }
@@ -83,7 +117,11 @@ export class UdpEmitter implements DocumentSink {
       return;
     }
     this.queue.push(Buffer.from(PROTOCOL_HEADER + json));
-    if (!this.scheduled) {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.scheduled && this.queue.length > 0) {
       this.scheduled = true;
       setImmediate(() => this.drain());
     }
@@ -91,6 +129,9 @@ export class UdpEmitter implements DocumentSink {
 
   private drain(): void {
     this.scheduled = false;
+    if (this.closed) return;
+    const socket = this.getSocket();
+    if (this.connecting) return; // the connect's outcome schedules the next drain
     const paced = this.queue.length <= BACKLOG_FULL_SPEED;
     let bytes = 0;
     let count = 0;
@@ -103,7 +144,8 @@ export class UdpEmitter implements DocumentSink {
       bytes += message.length;
       this.inFlight++;
       try {
-        this.getSocket().send(message, this.port, this.host, (err) => this.done(err));
+        if (this.connected) socket.send(message, this.onSent);
+        else socket.send(message, this.port, this.host, this.onSent);
       } catch (err) {
         this.done(err as Error);
       }
@@ -150,6 +192,8 @@ export class UdpEmitter implements DocumentSink {
     this.queue.length = 0;
     const socket = this.socket;
     this.socket = undefined;
+    this.connected = false;
+    this.connecting = false;
     if (cutOff > 0) this.drop('shutdown_timeout', cutOff);
     try {
       socket?.close();
