@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
@@ -70,15 +71,45 @@ class SightlineTracerProvider extends NodeTracerProvider {
   }
 }
 
+const load = createRequire(import.meta.url);
+
 function createExporter(config: ResolvedTracingConfig): SpanExporter {
   if (config.exporter === 'console') return new ConsoleSpanExporter();
-  return new OTLPTraceExporter({
-    url: config.url,
-    headers: { ...config.headers },
-    // CompressionAlgorithm's values are these strings; its enum lives in otlp-exporter-base (not a dependency).
-    compression: config.compression as OtlpExporterConfig['compression'],
-    timeoutMillis: config.timeoutMs,
+  return new LazyExporter(() => {
+    const otlp = load('@opentelemetry/exporter-trace-otlp-proto') as {
+      OTLPTraceExporter: typeof OTLPTraceExporter;
+    };
+    return new otlp.OTLPTraceExporter({
+      url: config.url,
+      headers: { ...config.headers },
+      // CompressionAlgorithm's values are these strings; its enum lives in otlp-exporter-base (not a dependency).
+      compression: config.compression as OtlpExporterConfig['compression'],
+      timeoutMillis: config.timeoutMs,
+    });
   });
+}
+
+/**
+ * The OTLP exporter, loaded when the first batch leaves (seconds after start-up, from a timer): its
+ * module graph (HTTP transport, protobuf writer) was a fifth of tracing's start-up time, paid before the
+ * service could answer its first request.
+ */
+export class LazyExporter implements SpanExporter {
+  private inner: SpanExporter | undefined;
+  constructor(private readonly create: () => SpanExporter) {}
+
+  export(spans: Parameters<SpanExporter['export']>[0], done: Parameters<SpanExporter['export']>[1]): void {
+    this.inner ??= this.create();
+    this.inner.export(spans, done);
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.inner?.forceFlush?.();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.inner?.shutdown();
+  }
 }
 
 function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
