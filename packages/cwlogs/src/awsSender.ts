@@ -13,6 +13,9 @@ export interface AwsSenderOptions {
 // A logger that drops everything: the SDK must never log into us (no feedback loop).
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/** Build step, high priority: before the SDK's Content-Length middleware (build) and signing (finalizeRequest). */
+const JSON_BODY = { step: 'build', priority: 'high', name: 'sightlineNativeJsonBody' } as const;
+
 type Sdk = typeof import('@aws-sdk/client-cloudwatch-logs');
 
 /**
@@ -40,11 +43,34 @@ export function createAwsSender(options: AwsSenderOptions = {}): LogsSender {
     return loading;
   };
   const opts = (o?: SendOptions) => (o?.signal ? { abortSignal: o.signal } : undefined);
+  const sendPut = async (
+    logGroupName: string,
+    logStreamName: string,
+    body: Buffer,
+    o?: SendOptions,
+  ): Promise<PutLogEventsResult> => {
+    const { sdk, client } = await load();
+    // The SDK serializes no events; the body is set before Content-Length and signing are computed.
+    const command = new sdk.PutLogEventsCommand({ logGroupName, logStreamName, logEvents: [] });
+    command.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { body?: unknown } | undefined;
+        if (request && typeof request === 'object') request.body = body;
+        return next(args);
+      },
+      JSON_BODY,
+    );
+    const out = await client.send(command, opts(o));
+    return out.rejectedLogEventsInfo ? { rejectedLogEventsInfo: out.rejectedLogEventsInfo } : {};
+  };
   return {
-    async putLogEvents(input, o): Promise<PutLogEventsResult> {
-      const { sdk, client } = await load();
-      const out = await client.send(new sdk.PutLogEventsCommand(input), opts(o));
-      return out.rejectedLogEventsInfo ? { rejectedLogEventsInfo: out.rejectedLogEventsInfo } : {};
+    putLogEvents(input, o): Promise<PutLogEventsResult> {
+      // The SDK's serializer and its log filter walk every event in JS (a copy of each, strings escaped
+      // char by char) on the thread that logs; native JSON.stringify writes the same body. It is made
+      // before any await, so the events are not held here while the request is in flight.
+      const { logGroupName, logStreamName } = input;
+      const body = Buffer.from(JSON.stringify({ logGroupName, logStreamName, logEvents: input.logEvents }));
+      return sendPut(logGroupName, logStreamName, body, o);
     },
     async createLogGroup(input, o) {
       const { sdk, client } = await load();
