@@ -106,8 +106,8 @@ export function createCloudWatchLogs(
         serviceName: config.serviceName,
         ...(config.redaction ? { redaction: config.redaction } : {}),
         ...options,
-        sink: (r) => {
-          batcher.putMessage(r.line, r.timestamp, r.group, r.stream);
+        put: (line, timestamp, group, stream) => {
+          batcher.putMessage(line, timestamp, group, stream);
         },
       }),
     describe: () =>

@@ -31,8 +31,17 @@ export interface Logger {
   isLevelEnabled(level: LogLevel): boolean;
 }
 
+/** The backend's sink: the line and its destination, without a record object per call. */
+export type LinePut = (
+  line: string,
+  timestamp: number,
+  group: string | undefined,
+  stream: string | undefined,
+) => void;
+
 interface LoggerState {
   sink: LogSink | undefined;
+  put: LinePut | undefined;
   console: boolean;
   format: LogFormat;
   service: string | undefined;
@@ -52,11 +61,12 @@ const diag = diagnostics('cwlogs');
  * true, to stdout too; without one they go to stdout. Never throws into the caller.
  */
 export function createLogger(
-  options: LoggerOptions & { sink?: LogSink; write?: (line: string) => void } = {},
+  options: LoggerOptions & { sink?: LogSink; put?: LinePut; write?: (line: string) => void } = {},
 ): Logger {
   const state: LoggerState = {
     sink: options.sink,
-    console: options.console ?? options.sink === undefined,
+    put: options.put,
+    console: options.console ?? (options.sink === undefined && options.put === undefined),
     format: options.format ?? 'json',
     service: options.serviceName,
     contextFields: options.contextFields,
@@ -76,6 +86,39 @@ export function createLogger(
 }
 
 const NO_ARGS: unknown[] = [];
+
+function restOf(args: IArguments): unknown[] {
+  const out = new Array<unknown>(args.length - 1);
+  for (let i = 1; i < args.length; i++) out[i - 1] = args[i];
+  return out;
+}
+
+// One `LineParts` reused by every line (a getter that logs while a line is written gets its own).
+const spareParts: LineParts = {
+  iso: '',
+  level: '',
+  message: '',
+  service: undefined,
+  context: undefined,
+  bindings: undefined,
+  fields: undefined,
+};
+let sparePartsBusy = false;
+
+function takeParts(): LineParts {
+  if (sparePartsBusy) return { ...spareParts };
+  sparePartsBusy = true;
+  return spareParts;
+}
+
+function releaseParts(p: LineParts): void {
+  if (p !== spareParts) return;
+  // Nothing of the caller's is kept alive until the next line.
+  p.context = undefined;
+  p.bindings = undefined;
+  p.fields = undefined;
+  sparePartsBusy = false;
+}
 
 class SightlineLogger implements Logger {
   // The bindings' JSON fragment, made on the first line (`null`: they need the object path).
@@ -97,17 +140,35 @@ class SightlineLogger implements Logger {
     return RANK[level] >= this.threshold.rank;
   }
 
-  debug(msg: string, ...args: unknown[]): void {
-    if (RANK.debug >= this.threshold.rank) this.log('debug', msg, args);
+  // Two optional parameters instead of a rest array: the common calls (`info(msg)`, `info(msg, fields)`)
+  // allocate no argument array; longer calls copy `arguments` (`Logger` keeps its `...args` type).
+  debug(msg: string, a?: unknown, b?: unknown): void {
+    if (RANK.debug < this.threshold.rank) return;
+    // biome-ignore lint/complexity/noArguments: counted without a rest array
+    const n = arguments.length - 1;
+    // biome-ignore lint/complexity/noArguments: copied only past two arguments
+    this.log('debug', msg, n, a, b, n > 2 ? restOf(arguments) : NO_ARGS);
   }
-  info(msg: string, ...args: unknown[]): void {
-    if (RANK.info >= this.threshold.rank) this.log('info', msg, args);
+  info(msg: string, a?: unknown, b?: unknown): void {
+    if (RANK.info < this.threshold.rank) return;
+    // biome-ignore lint/complexity/noArguments: counted without a rest array
+    const n = arguments.length - 1;
+    // biome-ignore lint/complexity/noArguments: copied only past two arguments
+    this.log('info', msg, n, a, b, n > 2 ? restOf(arguments) : NO_ARGS);
   }
-  warn(msg: string, ...args: unknown[]): void {
-    if (RANK.warn >= this.threshold.rank) this.log('warn', msg, args);
+  warn(msg: string, a?: unknown, b?: unknown): void {
+    if (RANK.warn < this.threshold.rank) return;
+    // biome-ignore lint/complexity/noArguments: counted without a rest array
+    const n = arguments.length - 1;
+    // biome-ignore lint/complexity/noArguments: copied only past two arguments
+    this.log('warn', msg, n, a, b, n > 2 ? restOf(arguments) : NO_ARGS);
   }
-  error(msg: string, ...args: unknown[]): void {
-    if (RANK.error >= this.threshold.rank) this.log('error', msg, args);
+  error(msg: string, a?: unknown, b?: unknown): void {
+    if (RANK.error < this.threshold.rank) return;
+    // biome-ignore lint/complexity/noArguments: counted without a rest array
+    const n = arguments.length - 1;
+    // biome-ignore lint/complexity/noArguments: copied only past two arguments
+    this.log('error', msg, n, a, b, n > 2 ? restOf(arguments) : NO_ARGS);
   }
 
   child(bindings: Record<string, unknown>): Logger {
@@ -118,16 +179,21 @@ class SightlineLogger implements Logger {
     return new SightlineLogger(this.s, { ...this.bindings, ...own }, this.threshold);
   }
 
-  private log(level: LogLevel, msg: unknown, args: unknown[]): void {
+  /** `n` arguments after the message: `a`, `b`, and all of them in `all` when there are more than two. */
+  private log(level: LogLevel, msg: unknown, n: number, a: unknown, b: unknown, all: unknown[]): void {
     try {
       const timestamp = Date.now();
       const line = this.render(
         level,
         timestamp,
         typeof msg === 'string' ? msg : formatMessage('%s', [msg]),
-        args,
+        n,
+        a,
+        b,
+        all,
       );
-      if (this.s.sink) {
+      if (this.s.put) this.s.put(line, timestamp, this.s.group, this.s.stream);
+      else if (this.s.sink) {
         const record: LogRecord = { line, timestamp, level };
         if (this.s.group !== undefined) record.group = this.s.group;
         if (this.s.stream !== undefined) record.stream = this.s.stream;
@@ -139,34 +205,46 @@ class SightlineLogger implements Logger {
     }
   }
 
-  private render(level: LogLevel, timestamp: number, msg: string, args: unknown[]): string {
+  private render(
+    level: LogLevel,
+    timestamp: number,
+    msg: string,
+    n: number,
+    a: unknown,
+    b: unknown,
+    all: unknown[],
+  ): string {
     // Arguments past the placeholders: a trailing plain object is fields, an Error becomes `err`.
     let fields: Record<string, unknown> | undefined;
-    let rest = args;
-    const used = countPlaceholders(msg);
-    if (args.length > used) {
-      const lastArg = args[args.length - 1];
+    let used = Math.max(n, 0);
+    if (used > countPlaceholders(msg)) {
+      const lastArg = used === 1 ? a : used === 2 ? b : all[used - 1];
       if (isPlainObject(lastArg)) {
         fields = lastArg;
-        rest = args.length === 1 ? NO_ARGS : args.slice(0, -1);
+        used--;
       } else if (lastArg instanceof Error) {
         fields = { err: lastArg };
-        rest = args.length === 1 ? NO_ARGS : args.slice(0, -1);
+        used--;
       }
     }
+    const rest =
+      used === 0 ? NO_ARGS : n > 2 ? (used === n ? all : all.slice(0, used)) : used === 1 ? [a] : [a, b];
     const message = redactText(formatMessage(msg, rest), this.s.messageRedaction);
     if (this.s.format === 'text') return message;
-    const parts: LineParts = {
-      iso: isoTime(timestamp),
-      level,
-      message,
-      service: this.s.service,
-      context: this.context(),
-      bindings: this.bindings,
-      fields,
-    };
-    this.bindingsJson ??= bindingsJson(this.bindings);
-    return fastLine(parts, this.bindingsJson, this.s.redaction) ?? objectLine(parts, this.s.redaction);
+    const parts = takeParts();
+    parts.iso = isoTime(timestamp);
+    parts.level = level;
+    parts.message = message;
+    parts.service = this.s.service;
+    parts.context = this.context();
+    parts.bindings = this.bindings;
+    parts.fields = fields;
+    try {
+      this.bindingsJson ??= bindingsJson(this.bindings);
+      return fastLine(parts, this.bindingsJson, this.s.redaction) ?? objectLine(parts, this.s.redaction);
+    } finally {
+      releaseParts(parts);
+    }
   }
 
   private context(): Record<string, unknown> | undefined {

@@ -152,6 +152,63 @@ describe('formatMessage', () => {
     expect(formatMessage('%s and %s', ['one'])).toBe('one and %s');
   });
 
+  it('treats 0, 1, 2 and more arguments alike: placeholders first, then a trailing fields object or Error, the rest appended', () => {
+    const { logger, json } = capture();
+    logger.info('none');
+    logger.info('one %s', 'a');
+    logger.info('fields only', { k: 1 });
+    logger.info('%s then fields', 'a', { k: 2 });
+    logger.info('two extra', 'a', 'b');
+    logger.info('%s %d and fields', 'a', 3, { k: 4 });
+    logger.info('%s more', 'a', 'b', 'c', 'd');
+    logger.warn('failed', new Error('boom'));
+    logger.error('%s failed', 'job', 'x', new Error('bang'));
+    logger.debug('below the threshold', 'a', 'b', 'c');
+    const lines = json();
+    expect(lines.map((l) => l.message)).toEqual([
+      'none',
+      'one a',
+      'fields only',
+      'a then fields',
+      'two extra a b',
+      'a 3 and fields',
+      'a more b c d',
+      'failed',
+      'job failed x',
+    ]);
+    expect(lines.map((l) => l.k)).toEqual([
+      undefined,
+      undefined,
+      1,
+      2,
+      undefined,
+      4,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect((lines[7]!.err as { message: string }).message).toBe('boom');
+    expect((lines[8]!.err as { message: string }).message).toBe('bang');
+  });
+
+  it('writes a whole line for a field getter that logs while the outer line is being written', () => {
+    const { logger, json } = capture();
+    const fields = {
+      get inner() {
+        logger.info('inner', { depth: 2 });
+        return 'value';
+      },
+    };
+    logger.info('outer', fields);
+    logger.info('after', { depth: 0 });
+    const lines = json();
+    expect(lines.map((l) => [l.message, l.depth ?? l.inner])).toEqual([
+      ['inner', 2],
+      ['outer', 'value'],
+      ['after', 0],
+    ]);
+  });
+
   it('never throws on BigInt or circular values', () => {
     const c: Record<string, unknown> = {};
     c.c = c;
