@@ -6,39 +6,61 @@ import type { SpanHandle, SpanOptions } from './types';
 type Scalar = string | number | boolean;
 const DEFAULT_TRACER = '@sightline/observability';
 
-function handleFor(rt: Runtime, getSpan: () => Span | undefined, xrayOn: boolean): SpanHandle {
-  const guard = (what: string, fn: () => void) => {
+/**
+ * What `obs.span`'s callback gets. A class, so a span costs one object and no closures; `span` is set
+ * once the OTel span exists. Every method swallows its own failure (warned once).
+ */
+class BothSpanHandle implements SpanHandle {
+  span: Span | undefined = undefined;
+  constructor(
+    private readonly rt: Runtime,
+    private readonly xrayOn: boolean,
+  ) {}
+
+  setAttribute(key: string, value: Scalar): void {
     try {
-      fn();
+      this.span?.setAttribute(key, value);
     } catch (error) {
-      rt.diag.warnOnce(`span-${what}`, `${what} failed: ${String(error)}`);
+      this.failed('setAttribute', error);
     }
-  };
-  return {
-    setAttribute: (key, value) => guard('setAttribute', () => getSpan()?.setAttribute(key, value)),
-    addAnnotation: (key, value) =>
-      guard('addAnnotation', () => {
-        if (xrayOn) rt.xray?.addAnnotation(key, value);
-        getSpan()?.setAttribute(key, value);
-      }),
-    addMetadata: (key, value, namespace = 'default') =>
-      guard('addMetadata', () => {
-        if (xrayOn) rt.xray?.addMetadata(key, value, namespace);
-        const span = getSpan();
-        if (span)
-          span.setAttribute(
-            `${namespace}.${key}`,
-            JSON.stringify(redactValue(value, rt.redaction)) ?? 'null',
-          );
-      }),
-    recordError: (error) =>
-      guard('recordError', () => {
-        if (xrayOn) rt.xray?.addError(error);
-        const span = getSpan();
-        if (span) markSpanError(span, error);
-      }),
-  };
+  }
+
+  addAnnotation(key: string, value: Scalar): void {
+    try {
+      if (this.xrayOn) this.rt.xray?.addAnnotation(key, value);
+      this.span?.setAttribute(key, value);
+    } catch (error) {
+      this.failed('addAnnotation', error);
+    }
+  }
+
+  addMetadata(key: string, value: unknown, namespace = 'default'): void {
+    try {
+      if (this.xrayOn) this.rt.xray?.addMetadata(key, value, namespace);
+      this.span?.setAttribute(
+        `${namespace}.${key}`,
+        JSON.stringify(redactValue(value, this.rt.redaction)) ?? 'null',
+      );
+    } catch (error) {
+      this.failed('addMetadata', error);
+    }
+  }
+
+  recordError(error: unknown): void {
+    try {
+      if (this.xrayOn) this.rt.xray?.addError(error);
+      if (this.span) markSpanError(this.span, error);
+    } catch (e) {
+      this.failed('recordError', e);
+    }
+  }
+
+  private failed(what: string, error: unknown): void {
+    this.rt.diag.warnOnce(`span-${what}`, `${what} failed: ${String(error)}`);
+  }
 }
+
+const NO_OPTIONS: SpanOptions = {};
 
 /**
  * One span in both systems: an OTel span (outer) and an X-Ray subsegment (inner), nested the same way,
@@ -49,21 +71,12 @@ export function runSpan<T>(
   rt: Runtime,
   name: string,
   fn: (span: SpanHandle) => T,
-  options: SpanOptions = {},
+  options: SpanOptions = NO_OPTIONS,
 ): T {
-  let otelSpan: Span | undefined;
-  const xrayOn = rt.xray !== undefined;
-  const handle = handleFor(rt, () => otelSpan, xrayOn);
-  const inner = (): T => {
-    if (!rt.xray) return fn(handle);
-    return rt.xray.subsegment(name, () => fn(handle), {
-      annotations: options.annotations,
-      metadata: options.metadata,
-      namespace: options.namespace,
-    });
-  };
+  const xray = rt.xray;
+  const handle = new BothSpanHandle(rt, xray !== undefined);
   const tracing = rt.tracing;
-  if (!tracing?.backend.active) return inner();
+  if (!tracing?.backend.active) return xray ? inSubsegment(xray, name, fn, handle, options) : fn(handle);
   const attributes: Record<string, Scalar> | undefined =
     options.attributes === undefined && options.annotations === undefined
       ? undefined
@@ -71,7 +84,7 @@ export function runSpan<T>(
   return tracing.module.withSpan(
     name,
     (span) => {
-      otelSpan = span;
+      handle.span = span;
       if (options.metadata) {
         for (const [k, v] of Object.entries(options.metadata)) {
           span.setAttribute(
@@ -80,10 +93,21 @@ export function runSpan<T>(
           );
         }
       }
-      return inner();
+      return xray ? inSubsegment(xray, name, fn, handle, options) : fn(handle);
     },
     { attributes, tracer: tracing.backend.tracer(options.tracer ?? DEFAULT_TRACER) },
   );
+}
+
+/** The X-Ray subsegment inside the span (SpanOptions carries the annotations, metadata and namespace). */
+function inSubsegment<T>(
+  xray: NonNullable<Runtime['xray']>,
+  name: string,
+  fn: (span: SpanHandle) => T,
+  handle: SpanHandle,
+  options: SpanOptions,
+): T {
+  return xray.subsegment(name, () => fn(handle), options);
 }
 
 /** An X-Ray-only subsegment (Cruddur's `mock-data`); the function still runs when X-Ray is off. */
@@ -91,13 +115,9 @@ export function runSubsegment<T>(
   rt: Runtime,
   name: string,
   fn: (segment: SpanHandle) => T,
-  options: SpanOptions = {},
+  options: SpanOptions = NO_OPTIONS,
 ): T {
-  const handle = handleFor(rt, () => undefined, true);
+  const handle = new BothSpanHandle(rt, true);
   if (!rt.xray) return fn(handle);
-  return rt.xray.subsegment(name, () => fn(handle), {
-    annotations: options.annotations,
-    metadata: options.metadata,
-    namespace: options.namespace,
-  });
+  return inSubsegment(rt.xray, name, fn, handle, options);
 }

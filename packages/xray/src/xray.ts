@@ -168,9 +168,13 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
       let sub: ReturnType<typeof newSubsegment>;
       try {
         sub = newSubsegment(parent.entity, String(name));
-        for (const [k, v] of Object.entries(options?.annotations ?? {})) addAnnotationTo(sub, k, v, policy);
-        for (const [k, v] of Object.entries(options?.metadata ?? {})) {
-          addMetadataTo(sub, k, v, options?.namespace, policy);
+        if (options?.annotations) {
+          for (const [k, v] of Object.entries(options.annotations)) addAnnotationTo(sub, k, v, policy);
+        }
+        if (options?.metadata) {
+          for (const [k, v] of Object.entries(options.metadata)) {
+            addMetadataTo(sub, k, v, options.namespace, policy);
+          }
         }
       } catch (error) {
         log.warnOnce('subsegment', `could not open an X-Ray subsegment: ${(error as Error).message}`);
