@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { serverEnv } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -51,23 +52,19 @@ const server = spawn(
   ],
   {
     env: {
-      PATH: process.env.PATH,
-      ...localEnv,
+      ...serverEnv(localEnv),
       SIGHTLINE_PROFILE_OUT: profileFile,
       SIGHTLINE_PROFILE_KIND: mode,
-      OTEL_SERVICE_NAME: 'bench',
-      SIGHTLINE_CWLOGS_GROUP: 'bench',
-      ROLLBAR_ACCESS_TOKEN: 'fake-bench-token-0000000000000',
-      AWS_XRAY_URL: '*',
-      SIGHTLINE_HANDLE_SIGNALS: 'false',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: import.meta.dirname,
   },
 );
 let out = '';
-const port = await new Promise((resolve) => {
+const port = await new Promise((resolve, reject) => {
+  server.once('exit', (code) =>
+    reject(new Error(`the ${variant} server exited with ${code} before it was ready`)),
+  );
   server.stdout.on('data', (d) => {
     out += d;
     const match = /ready (\d+)/.exec(out);
@@ -88,6 +85,7 @@ server.kill('SIGUSR2');
 const threadsBefore = threadTimes(server.pid);
 const result = await load(Number(values.seconds));
 const threadsAfter = threadTimes(server.pid);
+server.removeAllListeners('exit');
 const exited = new Promise((r) => server.once('exit', r));
 server.kill('SIGTERM');
 await exited;

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { serverEnv } from './servers/env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,16 +37,7 @@ const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
 const local = await startLocalProcess();
-const env = {
-  PATH: process.env.PATH,
-  ...local.env,
-  OTEL_SERVICE_NAME: 'bench',
-  SIGHTLINE_CWLOGS_GROUP: 'bench',
-  ROLLBAR_ACCESS_TOKEN: 'fake-bench-token-0000000000000',
-  AWS_XRAY_URL: '*',
-  SIGHTLINE_HANDLE_SIGNALS: 'false',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
+const env = serverEnv(local.env);
 
 /** @sightline/local in a child process on the load generator's core: one event loop each. */
 function startLocalProcess() {
