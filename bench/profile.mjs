@@ -81,7 +81,8 @@ const load = (seconds) =>
 
 await load(Number(values.warmup));
 const outAtStart = out.length;
-server.kill('SIGUSR2');
+// Starts the profiler preloaded by the cpu and heap modes (without it, SIGUSR2 would end the server).
+if (mode !== 'gc') server.kill('SIGUSR2');
 const threadsBefore = threadTimes(server.pid);
 const result = await load(Number(values.seconds));
 const threadsAfter = threadTimes(server.pid);
