@@ -131,7 +131,7 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
     }
   };
 
-  // Tracing first: its http instrumentation must be in place before the application serves requests.
+  // Tracing first: its server spans and http instrumentation must be in place before the application serves requests.
   const tracingStarted = start('tracing', config.tracing.enabled, () => {
     const started = startTracingBackend(config.tracing);
     mutable.tracing = started;

@@ -110,8 +110,8 @@ export function setHttpRoute(route: string): boolean {
   try {
     const metadata = getRPCMetadata(context.active());
     if (metadata?.type !== RPCType.HTTP) return false;
-    // instrumentation-http reads the route from this metadata when the response finishes and then
-    // sets http.route and the span name itself; setting both now also covers spans read earlier.
+    // The server span (ours, or instrumentation-http's where someone else runs it) keeps the route in
+    // this metadata; setting the attribute and the name now also covers spans read before the end.
     metadata.route = route;
     const span = metadata.span;
     span.setAttribute('http.route', route);
