@@ -28,6 +28,7 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
   /** Threshold: calls below it cost one comparison. */
   level: LogLevel;
+  /** Whether a line at `level` would be written: at or above the threshold, and some output is on. */
   isLevelEnabled(level: LogLevel): boolean;
 }
 
@@ -136,8 +137,14 @@ class SightlineLogger implements Logger {
   set level(level: LogLevel) {
     if (RANK[level] !== undefined) this.threshold.rank = RANK[level];
   }
+  /** Whether a line at `level` would go anywhere: at or above the threshold, and some output is on. */
   isLevelEnabled(level: LogLevel): boolean {
-    return RANK[level] >= this.threshold.rank;
+    return RANK[level] >= this.threshold.rank && this.writes();
+  }
+
+  /** No batcher, no sink, no console: nothing would be written, so nothing is formatted. */
+  private writes(): boolean {
+    return this.s.put !== undefined || this.s.sink !== undefined || this.s.console;
   }
 
   // Two optional parameters instead of a rest array: the common calls (`info(msg)`, `info(msg, fields)`)
@@ -181,6 +188,7 @@ class SightlineLogger implements Logger {
 
   /** `n` arguments after the message: `a`, `b`, and all of them in `all` when there are more than two. */
   private log(level: LogLevel, msg: unknown, n: number, a: unknown, b: unknown, all: unknown[]): void {
+    if (!this.writes()) return;
     try {
       const timestamp = Date.now();
       const line = this.render(

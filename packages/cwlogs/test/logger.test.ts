@@ -36,6 +36,24 @@ describe('logger', () => {
     expect(new Date(line!.timestamp as string).toISOString()).toBe(line!.timestamp);
   });
 
+  it('formats nothing when it writes nowhere (no sink, console off), and says so through isLevelEnabled', () => {
+    let formatted = 0;
+    const silent = createLogger({ console: false, contextFields: () => ({ n: ++formatted }) });
+    expect(silent.isLevelEnabled('error')).toBe(false);
+    silent.error('dropped', { a: 1 });
+    expect(formatted).toBe(0);
+    const lines: string[] = [];
+    const consoleOnly = createLogger({
+      level: 'warn',
+      write: (l) => lines.push(l),
+      contextFields: () => ({ n: ++formatted }),
+    });
+    expect([consoleOnly.isLevelEnabled('info'), consoleOnly.isLevelEnabled('warn')]).toEqual([false, true]);
+    consoleOnly.warn('kept');
+    expect(formatted).toBe(1);
+    expect(lines).toHaveLength(1);
+  });
+
   it('reproduces the Cruddur access-log line exactly in text format', () => {
     const { logger, records } = capture({ format: 'text' });
     const ts = accessLogTimestamp(new Date(Date.UTC(2026, 10, 27, 19, 45, 12)), true);

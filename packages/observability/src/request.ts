@@ -196,7 +196,8 @@ function finishRequest(state: ActiveRequest, res: ServerResponse): void {
       warn(rt, 'close', error);
     }
   }
-  if (hooks.accessLog === false) return;
+  // Off, or a logger that writes nowhere (no CloudWatch Logs, console off): no record to build.
+  if (hooks.accessLog === false || !rt.logger.isLevelEnabled('info')) return;
   try {
     const record = {
       method: req.method ?? 'GET',
