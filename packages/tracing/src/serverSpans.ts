@@ -81,6 +81,7 @@ interface Patched {
   proto: { emit: Emit };
   original: Emit;
   own: boolean;
+  wrapper: Emit;
 }
 
 /**
@@ -91,12 +92,13 @@ export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): (
   // Any absolute path works as the base for resolving built-in modules.
   const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
   const patched: Patched[] = [];
+  let on = true;
   for (const name of ['http', 'https']) {
     const proto = (req(name) as { Server: { prototype: { emit: Emit } } }).Server.prototype;
     const original = proto.emit;
     const own = Object.hasOwn(proto, 'emit');
-    proto.emit = function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
-      if (event !== 'request') return original.call(this, event, ...args);
+    const wrapper = function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
+      if (event !== 'request' || !on) return original.call(this, event, ...args);
       return onRequest(
         tracer,
         options,
@@ -106,10 +108,14 @@ export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): (
         args[1] as ServerResponse,
       );
     };
-    patched.push({ proto, original, own });
+    proto.emit = wrapper;
+    patched.push({ proto, original, own, wrapper });
   }
   return () => {
-    for (const { proto, original, own } of patched) {
+    on = false;
+    for (const { proto, original, own, wrapper } of patched) {
+      // Someone patched over us since (another APM): our wrapper stays in their chain, passing through.
+      if (proto.emit !== wrapper) continue;
       if (own) proto.emit = original;
       else delete (proto as { emit?: Emit }).emit;
     }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -187,5 +187,30 @@ describe('server spans (node:http, without the http instrumentation’s server s
     });
     expect(await send(port, { path: '/after' })).toBe(200);
     expect(active).toBeUndefined();
+  });
+
+  it('leaves a later patch of Server.prototype.emit in place when it stops (ours turns into a pass-through)', async () => {
+    const before = Object.getOwnPropertyDescriptor(Server.prototype, 'emit');
+    const port = await serve((_req, res) => res.end());
+    const ours = Server.prototype.emit;
+    let seen = 0;
+    // Another library patches after us, as an APM agent would.
+    Server.prototype.emit = function theirs(this: Server, event: string | symbol, ...args: unknown[]) {
+      if (event === 'request') seen++;
+      return ours.call(this, event, ...args);
+    } as Server['emit'];
+    const theirs = Server.prototype.emit;
+    try {
+      await backend?.shutdown(1000);
+      backend = undefined;
+      expect(Server.prototype.emit).toBe(theirs);
+      expect(await send(port, { path: '/still-served' })).toBe(200);
+      expect(seen).toBe(1);
+      expect(memory.getFinishedSpans()).toEqual([]);
+    } finally {
+      // Put the prototype back as it was before this test's tracing started.
+      if (before) Object.defineProperty(Server.prototype, 'emit', before);
+      else delete (Server.prototype as { emit?: unknown }).emit;
+    }
   });
 });
