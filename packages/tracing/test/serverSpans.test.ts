@@ -197,7 +197,7 @@ describe('server spans (node:http, without the http instrumentation’s server s
     // Another library patches after us, as an APM agent would.
     Server.prototype.emit = function theirs(this: Server, event: string | symbol, ...args: unknown[]) {
       if (event === 'request') seen++;
-      return ours.call(this, event, ...args);
+      return (ours as (this: Server, ...a: unknown[]) => boolean).call(this, event, ...args);
     } as Server['emit'];
     const theirs = Server.prototype.emit;
     try {
