@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { trace } from '@opentelemetry/api';
 import {
   type BackendLifecycle,
   configureDiagnostics,
@@ -150,7 +149,8 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
       },
       onReported: (uuid) => {
         // Each side finds the other: the item's uuid on the span and on the X-Ray segment.
-        if (rt.tracing?.backend.active) trace.getActiveSpan()?.setAttribute('rollbar.uuid', uuid);
+        if (rt.tracing?.backend.active)
+          rt.tracing.module.activeRecordingSpan()?.setAttribute('rollbar.uuid', uuid);
         rt.xray?.addAnnotation('rollbar_uuid', uuid);
       },
     }),

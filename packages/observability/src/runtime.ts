@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import {
   type Diagnostics,
   formatXRayTraceHeader,
@@ -77,27 +77,24 @@ export function logContextFields(rt: Runtime): Record<string, unknown> | undefin
   return fields;
 }
 
+// The OpenTelemetry API is reached through the tracing module, loaded only when tracing is on: the
+// facade itself imports no OpenTelemetry code (its ESM build would load a second copy of the API).
+
 /** The active OTel span, when tracing records one. */
 export function activeSpan(rt: Runtime): Span | undefined {
-  if (!rt.tracing?.backend.active) return undefined;
-  const span = trace.getSpan(context.active());
-  return span?.isRecording() ? span : undefined;
+  return rt.tracing?.backend.active ? rt.tracing.module.activeRecordingSpan() : undefined;
 }
 
 /** The exception event and status ERROR on an OTel span, for any thrown value. */
-export function markSpanError(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: error instanceof Error ? error.message : String(error),
-  });
+export function markSpanError(rt: Runtime, span: Span, error: unknown): void {
+  rt.tracing?.module.recordSpanError(span, error);
 }
 
 /** Marks the active span and the current X-Ray entity with an error, without throwing. */
 export function markError(rt: Runtime, error: unknown, segment?: RequestSegment): void {
   try {
     const span = activeSpan(rt);
-    if (span) markSpanError(span, error);
+    if (span) markSpanError(rt, span, error);
     segment?.addError(error);
   } catch (e) {
     rt.diag.warnOnce('mark-error', `could not mark an error on the span or segment: ${String(e)}`);

@@ -49,7 +49,7 @@ class BothSpanHandle implements SpanHandle {
   recordError(error: unknown): void {
     try {
       if (this.xrayOn) this.rt.xray?.addError(error);
-      if (this.span) markSpanError(this.span, error);
+      if (this.span) markSpanError(this.rt, this.span, error);
     } catch (e) {
       this.failed('recordError', e);
     }

@@ -25,6 +25,13 @@ export { createSampler, DeterministicSampler, traceIdFraction } from './samplers
 export type { RouteResolver } from './serverSpans';
 export { addRouteResolver } from './serverSpans';
 export type { WithSpanOptions } from './spans';
-export { getActiveTraceIds, setHttpRoute, TRACER_NAME, withSpan } from './spans';
+export {
+  activeRecordingSpan,
+  getActiveTraceIds,
+  recordSpanError,
+  setHttpRoute,
+  TRACER_NAME,
+  withSpan,
+} from './spans';
 export type { StartTracingDeps, TracingBackend } from './startTracing';
 export { startTracing } from './startTracing';

@@ -22,7 +22,8 @@ export interface WithSpanOptions {
   tracer?: Tracer;
 }
 
-function recordError(span: Span, error: unknown): void {
+/** The exception event and status ERROR (with the message) on `span`, for any thrown value. Never throws. */
+export function recordSpanError(span: Span, error: unknown): void {
   try {
     if (error instanceof Error) span.recordException(error);
     else span.recordException(String(error));
@@ -59,7 +60,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
     try {
       result = fn(span);
     } catch (error) {
-      recordError(span, error);
+      recordSpanError(span, error);
       span.end();
       throw error;
     }
@@ -73,7 +74,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
         return value;
       },
       (error: unknown) => {
-        recordError(span, error);
+        recordSpanError(span, error);
         span.end();
         throw error;
       },
@@ -122,4 +123,10 @@ export function setHttpRoute(route: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The active span when it is recording (a sampled span of a started provider), else undefined. */
+export function activeRecordingSpan(): Span | undefined {
+  const span = trace.getActiveSpan();
+  return span?.isRecording() ? span : undefined;
 }
