@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -167,7 +167,10 @@ function onRequest(
  * `Reflect.apply` with `arguments`: a `this` for `context.with` would cost a bound function per event.
  */
 function emitInContext(this: ContextualEmitter, _event: string | symbol): boolean {
-  const binding = this[BOUND] as Binding;
+  const binding = this?.[BOUND];
+  // Borrowed onto another object (`const { emit } = req`): behave as a plain emit there.
+  // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
+  if (binding === undefined) return Reflect.apply(EventEmitter.prototype.emit, this, arguments);
   // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
   return context.with(binding.ctx, Reflect.apply, undefined, binding.emit, this, arguments);
 }

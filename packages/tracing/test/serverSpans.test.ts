@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, request, Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -131,6 +132,19 @@ describe('server spans (node:http, without the http instrumentation’s server s
     const child = spans.find((s) => s.name === 'parse-body');
     expect(child?.spanContext().traceId).toBe(serverSpan?.spanContext().traceId);
     expect(child?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+  });
+
+  it('keeps a borrowed emit working on the object it is called on', async () => {
+    const heard: unknown[] = [];
+    const port = await serve((req, res) => {
+      const other = new EventEmitter();
+      other.on('ping', (value) => heard.push(value));
+      const { emit } = req;
+      emit.call(other, 'ping', 42);
+      res.end();
+    });
+    expect(await send(port, {})).toBe(200);
+    expect(heard).toEqual([42]);
   });
 
   it('marks 5xx responses as errors, leaves 4xx unset, and keeps an unknown method as _OTHER', async () => {
