@@ -11,6 +11,7 @@ export type { BackendReport, DropCounts, DropReason } from './drops';
 export { DropCounter } from './drops';
 export type { Env, EnvWarning, NumberRule } from './env';
 export { EnvReader, isHttpUrl, isLoopbackUrl, parseBoolean } from './env';
+export { firstForwardedFor } from './headers';
 export type { ConfigProblem } from './problems';
 export { describeValue, OptionChecker, SightlineConfigError } from './problems';
 export type { HeaderValue, RedactionOptions, RedactionPolicy } from './redact';

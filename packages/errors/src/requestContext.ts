@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { type RedactionPolicy, redactHeaders, redactUrl, redactValue } from '@sightline/core';
+import {
+  firstForwardedFor,
+  type RedactionPolicy,
+  redactHeaders,
+  redactUrl,
+  redactValue,
+} from '@sightline/core';
 import type { RequestInfo } from './types';
 
 /** The request-like object handed to Rollbar's request transform (its `_buildRequestData`). */
@@ -98,8 +104,7 @@ function readRoute(req: Loose): string | undefined {
 function readIp(req: Loose, headers: Record<string, string | string[]>): string | undefined {
   const explicit = str(req.remoteAddress) ?? str(req.ip);
   if (explicit) return explicit;
-  const forwarded = headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  const first = firstForwardedFor(headers['x-forwarded-for']);
   if (first) return first;
   return str((req.socket as Loose | undefined)?.remoteAddress);
 }

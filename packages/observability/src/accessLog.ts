@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { firstForwardedFor } from '@sightline/core';
 
 export interface AccessLogRecord {
   method: string;
@@ -46,7 +47,6 @@ export function accessLogFields(r: AccessLogRecord): Record<string, unknown> {
 
 /** The client address, honouring the first `x-forwarded-for` entry as X-Ray and Flask behind a proxy do. */
 export function clientIp(forwardedFor: string | string[] | undefined, socketAddress: string | undefined) {
-  const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
-  const ip = first || socketAddress;
+  const ip = firstForwardedFor(forwardedFor) ?? socketAddress;
   return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
 }

@@ -15,6 +15,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { firstForwardedFor } from '@sightline/core';
 
 /**
  * Server spans for every node:http and node:https server, with the attributes of OpenTelemetry's http
@@ -232,7 +233,7 @@ function requestAttributes(request: IncomingMessage, method: string, known: bool
   const q = url.indexOf('?');
   attributes['url.path'] = q === -1 ? url : url.slice(0, q);
   if (q !== -1 && q < url.length - 1) attributes['url.query'] = url.slice(q + 1);
-  const client = clientAddress(request.headers['x-forwarded-for']) ?? socket?.remoteAddress;
+  const client = firstForwardedFor(request.headers['x-forwarded-for']) ?? socket?.remoteAddress;
   if (client) attributes['client.address'] = client;
   return attributes;
 }
@@ -243,9 +244,4 @@ function splitHost(host: string): { address: string; port: number | undefined } 
   if (colon === -1 || host.endsWith(']')) return { address: host, port: undefined };
   const port = Number(host.slice(colon + 1));
   return { address: host.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
-}
-
-function clientAddress(forwardedFor: string | string[] | undefined): string | undefined {
-  const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor)?.split(',')[0]?.trim();
-  return first || undefined;
 }

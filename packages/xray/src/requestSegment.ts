@@ -1,4 +1,5 @@
 import {
+  firstForwardedFor,
   formatXRayTraceHeader,
   type HeaderValue,
   isValidSpanId,
@@ -123,7 +124,7 @@ export function httpRequestFields(req: RequestInfo, policy: RedactionPolicy): Re
     method: req.method.toUpperCase(),
     url: redactUrl(url, policy),
   };
-  const clientIp = forwarded !== undefined ? forwarded.split(',')[0]!.trim() : req.remoteAddress;
+  const clientIp = forwarded !== undefined ? firstForwardedFor(forwarded) : req.remoteAddress;
   if (clientIp) out.client_ip = clientIp;
   if (forwarded !== undefined) out.x_forwarded_for = true;
   const ua = headerValue(req.headers, 'user-agent');
