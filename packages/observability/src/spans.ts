@@ -12,10 +12,7 @@ const DEFAULT_TRACER = '@sightline/observability';
  */
 class BothSpanHandle implements SpanHandle {
   span: Span | undefined = undefined;
-  constructor(
-    private readonly rt: Runtime,
-    private readonly xrayOn: boolean,
-  ) {}
+  constructor(private readonly rt: Runtime) {}
 
   setAttribute(key: string, value: Scalar): void {
     try {
@@ -27,7 +24,7 @@ class BothSpanHandle implements SpanHandle {
 
   addAnnotation(key: string, value: Scalar): void {
     try {
-      if (this.xrayOn) this.rt.xray?.addAnnotation(key, value);
+      this.rt.xray?.addAnnotation(key, value);
       this.span?.setAttribute(key, value);
     } catch (error) {
       this.failed('addAnnotation', error);
@@ -36,7 +33,7 @@ class BothSpanHandle implements SpanHandle {
 
   addMetadata(key: string, value: unknown, namespace = 'default'): void {
     try {
-      if (this.xrayOn) this.rt.xray?.addMetadata(key, value, namespace);
+      this.rt.xray?.addMetadata(key, value, namespace);
       this.span?.setAttribute(
         `${namespace}.${key}`,
         JSON.stringify(redactValue(value, this.rt.redaction)) ?? 'null',
@@ -48,7 +45,7 @@ class BothSpanHandle implements SpanHandle {
 
   recordError(error: unknown): void {
     try {
-      if (this.xrayOn) this.rt.xray?.addError(error);
+      this.rt.xray?.addError(error);
       if (this.span) markSpanError(this.rt, this.span, error);
     } catch (e) {
       this.failed('recordError', e);
@@ -74,7 +71,7 @@ export function runSpan<T>(
   options: SpanOptions = NO_OPTIONS,
 ): T {
   const xray = rt.xray;
-  const handle = new BothSpanHandle(rt, xray !== undefined);
+  const handle = new BothSpanHandle(rt);
   const tracing = rt.tracing;
   if (!tracing?.backend.active) return xray ? inSubsegment(xray, name, fn, handle, options) : fn(handle);
   const attributes: Record<string, Scalar> | undefined =
@@ -117,7 +114,7 @@ export function runSubsegment<T>(
   fn: (segment: SpanHandle) => T,
   options: SpanOptions = NO_OPTIONS,
 ): T {
-  const handle = new BothSpanHandle(rt, true);
+  const handle = new BothSpanHandle(rt);
   if (!rt.xray) return fn(handle);
   return inSubsegment(rt.xray, name, fn, handle, options);
 }
