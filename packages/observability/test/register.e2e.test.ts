@@ -73,6 +73,8 @@ describe('start-up stays light (child process)', () => {
       awsSdk: false,
       rollbar: false,
       otelSdk: false,
+      otelApi: false,
+      otlpExporter: false,
       xraySdk: false,
     });
   });
@@ -90,6 +92,23 @@ describe('start-up stays light (child process)', () => {
       awsSdk: false,
       rollbar: true,
       otelSdk: false,
+      otelApi: false,
+      otlpExporter: false,
+      xraySdk: false,
+    });
+  });
+
+  it('starts tracing without its OTLP exporter, which loads when the first batch leaves', async () => {
+    const f = startFixture('startup-light.cjs', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '',
+    });
+    const result = await f.exited;
+    expect(JSON.parse(lastLine(result.stdout))).toEqual({
+      awsSdk: false,
+      rollbar: false,
+      otelSdk: true,
+      otelApi: true,
+      otlpExporter: false,
       xraySdk: false,
     });
   });
