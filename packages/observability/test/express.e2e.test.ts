@@ -115,4 +115,34 @@ describe('Express specifics, all four backends on, against @sightline/local', ()
     expect(line.trace_id).toBeUndefined();
     expect(line.xray_trace_id).toBeUndefined();
   });
+
+  it('obs.http wrapping the Express app: one request, one segment and one access-log line, named by route', async () => {
+    const inner = express()
+      .use(obs.express())
+      .get('/api/twice/:id', (_req, res) => {
+        res.json({ ok: true });
+      });
+    const outer = await listen(createServer(obs.http((req, res) => inner(req, res))));
+    try {
+      local.clear();
+      const res = await fetch(`${baseUrl(outer)}/api/twice/7`);
+      expect(res.status).toBe(200);
+      await obs.forceFlush({ timeoutMs: 3000 });
+      const span = await local.waitFor(() => serverSpan('GET /api/twice/:id'));
+      const segments = await local.waitFor(() => {
+        const found = local.segments({ traceId: xrayId(span.traceId) });
+        return found.length > 0 ? found : undefined;
+      });
+      expect(segments).toHaveLength(1);
+      const access = local
+        .logEvents({ group: 'facade-test' })
+        .map((e) => JSON.parse(e.message) as { message: string; http?: { path?: string; route?: string } })
+        .filter((l) => l.http?.path === '/api/twice/7');
+      expect(access).toEqual([
+        expect.objectContaining({ http: expect.objectContaining({ route: '/api/twice/:id' }) }),
+      ]);
+    } finally {
+      await close(outer);
+    }
+  });
 });
