@@ -43,6 +43,24 @@ describe('@sightline/tracing/register (built package, child processes)', () => {
     expect(span?.resource['service.name']).toBe('cjs-script');
   });
 
+  it('the built package makes client spans for http.get and fetch, children of the active span', async () => {
+    const url = `${local.env.OTEL_EXPORTER_OTLP_ENDPOINT}/not-otlp`;
+    const result = await run(['--require', '@sightline/tracing/register', script], {
+      ...local.env,
+      OTEL_SERVICE_NAME: 'cjs-script',
+      FIXTURE_CALL_URL: url,
+    });
+    expect(result.code).toBe(0);
+    const spans = await local.waitFor(() => (local.spans().length >= 3 ? local.spans() : undefined));
+    const job = spans.find((s) => s.name === 'cjs-job');
+    const clients = spans.filter((s) => s.kindName === 'CLIENT');
+    expect(clients).toHaveLength(2);
+    for (const client of clients) {
+      expect(client.parentSpanId).toBe(job?.spanId);
+      expect(client.attributes['url.full']).toBe(url);
+    }
+  });
+
   it('stays off and silent without configuration, and with OTEL_SDK_DISABLED=true', async () => {
     const bare = await run(['--require', '@sightline/tracing/register', script], {});
     expect(bare).toEqual({ code: 0, stderr: '' });
