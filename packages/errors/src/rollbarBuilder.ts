@@ -52,7 +52,29 @@ function rollbarConstructor(): RollbarConstructor {
   return rollbarCtor;
 }
 
+/**
+ * The Rollbar-backed builder, created at the first item: loading rollbar and its dependencies is
+ * most of this backend's start-up time (about 30 ms here), and most processes report no error in
+ * their first seconds, or ever. The first item pays it once (its build already runs off the request
+ * path, on the next turn of the loop).
+ */
 export function createRollbarBuilder(config: ResolvedErrorsConfig): ItemBuilder {
+  let builder: ItemBuilder | undefined;
+  return {
+    build(level, subject, request, done) {
+      try {
+        builder ??= rollbarBackedBuilder(config);
+      } catch (error) {
+        // Counted as an item Rollbar did not build; the next report tries again.
+        done(undefined, error);
+        return undefined;
+      }
+      return builder.build(level, subject, request, done);
+    },
+  };
+}
+
+function rollbarBackedBuilder(config: ResolvedErrorsConfig): ItemBuilder {
   const Ctor = rollbarConstructor();
   // Items whose data reached the last hook; keyed by our per-item callback, which Rollbar passes back
   // among the original arguments. Building can be synchronous or not (stack frames read source files).

@@ -90,12 +90,31 @@ describe('start-up stays light (child process)', () => {
     // CloudWatch Logs loads its SDK on the first send, not at start-up.
     expect(JSON.parse(lastLine(result.stdout))).toEqual({
       awsSdk: false,
-      rollbar: true,
+      rollbar: false,
       otelSdk: false,
       otelApi: false,
       otlpExporter: false,
       xraySdk: false,
     });
+  });
+
+  it('loads rollbar at the first error report, not at start-up', async () => {
+    const f = startFixture('startup-light.cjs', {
+      ...env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      AWS_XRAY_DAEMON_ADDRESS: '',
+      AWS_XRAY_URL: '',
+      FIXTURE_REPORT_ERROR: '1',
+    });
+    const result = await f.exited;
+    const [atStart, afterReport] = result.stdout
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .map((line) => JSON.parse(line) as { rollbar: boolean });
+    expect(atStart?.rollbar).toBe(false);
+    expect(afterReport?.rollbar).toBe(true);
+    await local.waitFor(() => (JSON.stringify(local.items()).includes('first error') ? true : undefined));
   });
 
   it('starts tracing without its OTLP exporter, which loads when the first batch leaves', async () => {
