@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { serverEnv } from './servers/env.mjs';
+import { serverEnv, splitVariant } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,11 +48,12 @@ const server = spawn(
     ...values['node-args'].split(' ').filter(Boolean),
     ...(mode === 'gc' ? ['--trace-gc'] : ['--import', join(import.meta.dirname, 'servers', 'profiler.mjs')]),
     join(import.meta.dirname, 'servers', 'express-app.mjs'),
-    variant,
+    splitVariant(variant).name,
   ],
   {
     env: {
       ...serverEnv(localEnv),
+      ...splitVariant(variant).overrides,
       SIGHTLINE_PROFILE_OUT: profileFile,
       SIGHTLINE_PROFILE_KIND: mode,
     },

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { serverEnv } from './servers/env.mjs';
+import { serverEnv, splitVariant } from './servers/env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -17,7 +17,8 @@ const { values } = parseArgs({
     // Load before measuring, so the JIT has compiled the hot paths: a server runs for hours.
     warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
-    // e.g. --variants bare,sightline,sightline:tracing,sightline:none to see one backend's cost.
+    // e.g. --variants bare,sightline,sightline:tracing,sightline:none to see one backend's cost;
+    // `variant@NAME=value+NAME=value` runs a variant with those environment settings.
     variants: { type: 'string', default: 'bare,sightline,nodesdk,xray' },
   },
 });
@@ -70,9 +71,10 @@ function startLocalProcess() {
 
 function startServer(variant) {
   const started = process.hrtime.bigint();
-  const args = pin ? ['-c', '0', process.execPath, server, variant] : [server, variant];
+  const { name, overrides } = splitVariant(variant);
+  const args = pin ? ['-c', '0', process.execPath, server, name] : [server, name];
   const child = spawn(pin ? 'taskset' : process.execPath, args, {
-    env,
+    env: { ...env, ...overrides },
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: import.meta.dirname,
   });

@@ -12,3 +12,18 @@ export function serverEnv(localEnv) {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
+
+/**
+ * `sightline@OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128+SIGHTLINE_CWLOGS_SEND_INTERVAL_MS=500`: a variant run
+ * with those environment settings on top of `serverEnv`, to compare settings side by side.
+ */
+export function splitVariant(variant) {
+  const [name, settings] = variant.split('@');
+  const overrides = Object.fromEntries(
+    (settings ?? '')
+      .split('+')
+      .filter(Boolean)
+      .map((kv) => kv.split('=')),
+  );
+  return { name, overrides };
+}
