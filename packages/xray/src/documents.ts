@@ -1,110 +1,29 @@
-// Deep imports on purpose: the SDK's index creates a cls-hooked namespace (process-wide async hooks) when
-// it loads, unless AWS_XRAY_MANUAL_MODE is set. The segment classes alone load no context machinery.
-
-import SdkSubsegment from 'aws-xray-sdk-core/dist/lib/segments/attributes/subsegment.js';
-import SdkSegment from 'aws-xray-sdk-core/dist/lib/segments/segment.js';
 import { type DocumentSink, PROTOCOL_HEADER_BYTES } from './emitter';
-import { newEntityId, newTraceId } from './ids';
+import { XRaySegment } from './segment';
+import { XRaySubsegment } from './subsegment';
 
-/**
- * Segment documents are the SDK's own `Segment` / `Subsegment` objects (ids, timing, nesting, the
- * open-subsegment counter, errors as `cause`), subclassed only so that `flush()` goes to our size-aware
- * writer and sink instead of the SDK's process-wide emitter, and so that the JSON carries no SDK internals.
- */
-export type SdkEntity = InstanceType<typeof SdkSegment> | InstanceType<typeof SdkSubsegment>;
+export { XRaySegment, XRaySubsegment };
 
-// Bookkeeping fields of the SDK objects that are not part of the document.
-const INTERNAL = new Set(['segment', 'parent', 'counter', 'notTraced', 'noOp', 'exception']);
+/** A segment or subsegment document. */
+export type XRayEntity = XRaySegment | XRaySubsegment;
 
-function documentFields(entity: object): Record<string, unknown> {
-  const source = entity as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(source)) {
-    const value = source[key];
-    if (value === undefined || INTERNAL.has(key)) continue;
-    if (key === 'subsegments' && (value as unknown[]).length === 0) continue;
-    out[key] = value;
-  }
-  return out;
-}
-
-const WRITER = Symbol('sightline.xray.writer');
 const MAX_WAITING = 1000;
 
-/** Identifies our documents in `aws.xray` (what the SDK's index would set as its SDK data). */
-const SDK_DATA = { sdk: 'X-Ray for Node.js', package: '@sightline/xray' };
-
-export class XRaySegment extends SdkSegment {
-  declare [WRITER]: DocumentWriter;
-
-  /** Replaces the SDK's init (called by its constructor): pooled random ids, no process-wide SDK state. */
-  init(name: string, rootId?: string | null, parentId?: string | null): void {
-    const self = this as unknown as Record<string, unknown>;
-    self.trace_id = rootId ?? newTraceId();
-    self.id = newEntityId();
-    self.start_time = Date.now() / 1000;
-    self.name = name;
-    self.in_progress = true;
-    self.counter = 0;
-    if (parentId) self.parent_id = parentId;
-    self.aws = { xray: { ...SDK_DATA } };
-  }
-
-  override flush(): void {
-    this[WRITER].writeSegment(this);
-  }
-
-  toJSON(): Record<string, unknown> {
-    return documentFields(this);
-  }
-}
-
-export class XRaySubsegment extends SdkSubsegment {
-  /** Replaces the SDK's init (called by its constructor): a pooled random id. */
-  init(name: string): void {
-    const self = this as unknown as Record<string, unknown>;
-    self.id = newEntityId();
-    self.name = name;
-    self.start_time = Date.now() / 1000;
-    self.in_progress = true;
-    self.counter = 0;
-    self.notTraced = false;
-  }
-
-  override flush(): void {
-    // Called by the SDK when it streams closed subsegments of a segment with many open ones.
-    const root = this.segment as XRaySegment | undefined;
-    root?.[WRITER]?.writeStreamed(this);
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return documentFields(this);
-  }
-}
-
 /** A new root segment whose documents go to `writer`. */
-export function newSegment(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
-  const segment = new XRaySegment(name, traceId, parentId);
-  // A symbol key: neither Object.keys (documentFields) nor JSON.stringify sees it.
-  segment[WRITER] = writer;
-  return segment;
+export function newSegment(
+  writer: DocumentWriter,
+  name: string,
+  traceId: string,
+  parentId?: string,
+): XRaySegment {
+  return new XRaySegment(writer, name, traceId, parentId);
 }
 
-export function newSubsegment(parent: SdkEntity, name: string): XRaySubsegment {
+export function newSubsegment(parent: XRayEntity, name: string): XRaySubsegment {
   const sub = new XRaySubsegment(name);
   parent.addSubsegment(sub);
   return sub;
 }
-
-type Entity = SdkEntity & {
-  subsegments?: SdkEntity[];
-  metadata?: unknown;
-  annotations?: unknown;
-  cause?: { exceptions?: { stack?: unknown[] }[] };
-  type?: string;
-  parent_id?: string;
-  trace_id?: string;
-};
 
 /**
  * Turns finished entities into datagrams no larger than `maxBytes`: a document that would not fit is sent
@@ -122,13 +41,12 @@ export class DocumentWriter {
 
   writeSegment(segment: XRaySegment): void {
     this.waiting.delete(segment);
-    if (segment.notTraced === true) return;
-    this.emit(segment as Entity, false);
+    this.emit(segment);
   }
 
+  /** A closed subsegment sent on its own (streamed, past 100 open subsegments). */
   writeStreamed(sub: XRaySubsegment): void {
-    if (sub.segment?.notTraced === true) return;
-    this.emit(sub as Entity, true);
+    this.emit(sub);
   }
 
   /**
@@ -154,25 +72,21 @@ export class DocumentWriter {
   }
 
   /** Sends `entity` when its JSON fits; says whether it did. */
-  private trySend(entity: Entity): boolean {
+  private trySend(entity: XRayEntity): boolean {
     const json = serialize(entity);
     if (json === undefined || !this.fits(json)) return false;
     this.sink.send(json);
     return true;
   }
 
-  private emit(entity: Entity, standalone: boolean): void {
-    if (standalone) {
-      const sub = entity as InstanceType<typeof SdkSubsegment>;
-      entity.type = 'subsegment';
-      entity.parent_id = sub.parent.id;
-      entity.trace_id = sub.segment.trace_id;
-    }
+  /** A segment, or a subsegment as its own document (`type`, `parent_id`, `trace_id` set). */
+  private emit(entity: XRayEntity): void {
+    if (entity instanceof XRaySubsegment) entity.setStandalone();
     if (this.trySend(entity)) return;
     const children = entity.subsegments ?? [];
     if (children.length > 0) {
       entity.subsegments = [];
-      for (const child of children) this.emit(child as Entity, true);
+      for (const child of children) this.emit(child);
       if (this.trySend(entity)) return;
     }
     if (entity.metadata !== undefined) {
@@ -191,52 +105,15 @@ export class DocumentWriter {
 
 // No replacer (it takes JSON.stringify off its fast path): metadata went through redactValue, which
 // turns BigInts and other non-JSON values into strings, and annotations are validated scalars.
-function serialize(entity: object): string | undefined {
+function serialize(entity: XRayEntity): string | undefined {
   try {
-    return entityJson(entity);
+    return entity.toJSONString();
   } catch {
     return undefined;
   }
 }
 
-/** `"key":` for each document key seen (a few dozen names, the SDK's field names). */
-const KEY_PREFIXES = new Map<string, string>();
-function keyPrefix(key: string): string {
-  let prefix = KEY_PREFIXES.get(key);
-  if (prefix === undefined) {
-    prefix = `${JSON.stringify(key)}:`;
-    if (KEY_PREFIXES.size < 1000) KEY_PREFIXES.set(key, prefix);
-  }
-  return prefix;
-}
-
-/**
- * `JSON.stringify(entity)` without the copy `toJSON` makes: the same text (same keys, same order, the
- * bookkeeping fields left out), written field by field, subsegments recursively. This runs for every
- * request, and the copies were most of its cost.
- */
-export function entityJson(entity: object): string {
-  const source = entity as Record<string, unknown>;
-  let out = '{';
-  for (const key of Object.keys(source)) {
-    const value = source[key];
-    if (value === undefined || INTERNAL.has(key)) continue;
-    let json: string | undefined;
-    if (key === 'subsegments' && Array.isArray(value)) {
-      if (value.length === 0) continue;
-      json = '[';
-      for (let i = 0; i < value.length; i++) {
-        const sub = value[i] as unknown;
-        if (i > 0) json += ',';
-        json += sub instanceof XRaySubsegment ? entityJson(sub) : (JSON.stringify(sub) ?? 'null');
-      }
-      json += ']';
-    } else {
-      json = JSON.stringify(value);
-      if (json === undefined) continue; // a function or symbol: JSON.stringify leaves the key out too
-    }
-    out += out.length === 1 ? keyPrefix(key) : `,${keyPrefix(key)}`;
-    out += json;
-  }
-  return `${out}}`;
+/** The document's JSON, as `JSON.stringify(entity)` writes it (each class writes its known fields). */
+export function entityJson(entity: XRayEntity): string {
+  return entity.toJSONString();
 }

@@ -5,7 +5,6 @@ import {
   redactString,
   redactValue,
 } from '@sightline/core';
-import type { SdkEntity } from './documents';
 
 const log = diagnostics('xray');
 
@@ -16,9 +15,16 @@ const MAX_ANNOTATION_STRING = 1000;
 
 export type AnnotationValue = string | number | boolean;
 
+/** What these functions need of a segment or subsegment (ours; in the parity test also the SDK's). */
+export interface EntityRecorder {
+  addAnnotation(key: string, value: AnnotationValue): void;
+  addMetadata(key: string, value: unknown, namespace: string): void;
+  addError(error: Error | string): void;
+}
+
 /** Adds an indexed annotation after validation and redaction; an invalid one is skipped with one warning. */
 export function addAnnotationTo(
-  entity: SdkEntity,
+  entity: EntityRecorder,
   key: string,
   value: unknown,
   policy: RedactionPolicy,
@@ -48,7 +54,7 @@ export function addAnnotationTo(
 
 /** Adds metadata under `namespace` (default `default`), redacted and made JSON-safe. */
 export function addMetadataTo(
-  entity: SdkEntity,
+  entity: EntityRecorder,
   key: string,
   value: unknown,
   namespace: string | undefined,
@@ -73,7 +79,7 @@ export function addMetadataTo(
 }
 
 /** Records an error as the entity's cause (the SDK's format: message, type, stack frames), redacted. */
-export function addErrorTo(entity: SdkEntity, error: unknown, policy: RedactionPolicy): void {
+export function addErrorTo(entity: EntityRecorder, error: unknown, policy: RedactionPolicy): void {
   const err =
     error instanceof Error || typeof error === 'string'
       ? error

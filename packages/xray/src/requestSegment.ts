@@ -9,7 +9,7 @@ import {
   redactUrl,
 } from '@sightline/core';
 import { withEntity } from './context';
-import { type DocumentWriter, newSegment, type XRaySegment } from './documents';
+import { type DocumentWriter, newSegment, type XRayEntity, type XRaySegment } from './documents';
 import { addErrorTo } from './entityData';
 import { newEntityId, newTraceId } from './ids';
 import { globMatch } from './sampler';
@@ -60,8 +60,8 @@ export interface RequestSegment {
 export interface ActiveEntity {
   traceId: string;
   segmentId: string;
-  /** The SDK entity, or undefined when the request is not sampled. */
-  entity: import('./documents').SdkEntity | undefined;
+  /** The (sub)segment document, or undefined when the request is not sampled. */
+  entity: XRayEntity | undefined;
 }
 
 export function headerValue(headers: RequestInfo['headers'], name: string): string | undefined {
@@ -152,7 +152,7 @@ export class SampledRequestSegment implements RequestSegment {
     this.segment = newSegment(writer, safeSegmentName(name), trace.traceId, trace.parentId);
     if (id !== undefined && isValidSpanId(id)) this.segment.id = id;
     if (rule !== undefined) this.segment.setMatchedSamplingRule(rule);
-    (this.segment as unknown as { http: unknown }).http = { request: httpRequestFields(req, policy) };
+    this.segment.http = { request: httpRequestFields(req, policy) };
     this.active = { traceId: this.segment.trace_id, segmentId: this.segment.id, entity: this.segment };
     this.traceHeader = formatXRayTraceHeader({ root: this.segment.trace_id, sampled: true });
   }
@@ -176,24 +176,23 @@ export class SampledRequestSegment implements RequestSegment {
   close(response: ResponseInfo): void {
     if (this.closed) return;
     this.closed = true;
-    const seg = this.segment as XRaySegment & Record<string, unknown>;
+    const seg = this.segment;
     const status = Number.isInteger(response.statusCode) ? response.statusCode : 0;
-    const http = seg.http as { response?: Record<string, number> };
+    const http = seg.http as NonNullable<XRaySegment['http']>;
     http.response = { status };
     if (response.contentLength !== undefined && Number.isFinite(response.contentLength)) {
       http.response.content_length = response.contentLength;
     }
-    if (response.error !== undefined) addErrorTo(this.segment, response.error, this.policy);
-    // The SDK's addError always sets fault; the status decides: 4xx error, 429 throttle, 5xx fault.
+    if (response.error !== undefined) addErrorTo(seg, response.error, this.policy);
+    // addError always sets fault; the status decides: 4xx error, 429 throttle, 5xx fault.
     if (status >= 400 && status < 500) {
-      seg.error = true;
-      delete seg.fault;
-      if (status === 429) seg.throttle = true;
-    } else if (status >= 500) seg.fault = true;
-    this.segment.close();
-    // Subsegments still open (background work): the SDK sends the segment when the last one closes.
-    if ((this.segment as unknown as { counter: number }).counter > 0)
-      this.writer.awaitSubsegments(this.segment);
+      seg.addErrorFlag();
+      seg.removeFaultFlag();
+      if (status === 429) seg.addThrottleFlag();
+    } else if (status >= 500) seg.addFaultFlag();
+    seg.close();
+    // Subsegments still open (background work): the segment is sent when the last one closes.
+    if (seg.counter > 0) this.writer.awaitSubsegments(this.segment);
   }
 }
 

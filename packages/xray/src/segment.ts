@@ -1,0 +1,281 @@
+import { type Cause, captureException, isRecordable, newCause, type PropagatingError } from './cause';
+import {
+  documentFields,
+  documentKeys,
+  flagMember,
+  member,
+  numberMember,
+  object,
+  stringMember,
+  subsegmentsMember,
+} from './documentJson';
+import type { DocumentWriter } from './documents';
+import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
+import { newEntityId } from './ids';
+import { keyAt, keyCount, placeKey, removeKey } from './keyOrder';
+import type { XRaySubsegment } from './subsegment';
+
+/**
+ * aws-xray-sdk-core's `streamingThreshold` (`segment_utils.js`, default 100): past this many open
+ * subsegments, closed ones are sent on their own instead of waiting for the segment.
+ */
+export const STREAMING_THRESHOLD = 100;
+
+export interface HttpData {
+  request: Record<string, unknown>;
+  response?: Record<string, number>;
+}
+
+export interface AwsData {
+  xray: Record<string, string>;
+}
+
+/** Identifies our documents in `aws.xray` (what the SDK's index would set as its SDK data). */
+const DEFAULT_AWS: AwsData = Object.freeze({
+  xray: Object.freeze({ sdk: 'X-Ray for Node.js', package: '@sightline/xray' }),
+});
+const DEFAULT_AWS_MEMBER = member('aws', DEFAULT_AWS);
+
+const FIXED_KEYS = ['trace_id', 'id', 'start_time', 'name', 'in_progress', 'parent_id', 'aws', 'http'];
+// The optional keys, by their code in `keyOrder`.
+const ANNOTATIONS = 0;
+const METADATA = 1;
+const SUBSEGMENTS = 2;
+const FAULT = 3;
+const CAUSE = 4;
+const ERROR = 5;
+const THROTTLE = 6;
+const END_TIME = 7;
+const LATE_KEYS = [
+  ['annotations'],
+  ['metadata'],
+  ['subsegments'],
+  ['fault'],
+  ['cause'],
+  ['error'],
+  ['throttle'],
+  ['end_time'],
+];
+const ALL_LATE = (1 << LATE_KEYS.length) - 1;
+
+/**
+ * A segment document, with the behaviour of aws-xray-sdk-core's `Segment` that this package relies on:
+ * nesting, the open-subsegment counter that decides when a closed segment is sent, streaming of closed
+ * subsegments past 100 open ones, errors as `cause`. Fields are all declared up front (one hidden class);
+ * the optional ones (annotations … end_time) are set through the methods, which record the order they
+ * came in, and `toJSONString()` writes them in that order, as the SDK's objects were written.
+ */
+export class XRaySegment {
+  trace_id: string;
+  id: string;
+  start_time: number;
+  name: string;
+  in_progress: boolean | undefined;
+  parent_id: string | undefined;
+  aws: AwsData;
+  http: HttpData | undefined;
+  annotations: Annotations | undefined;
+  metadata: Metadata | undefined;
+  subsegments: XRaySubsegment[] | undefined;
+  fault: boolean | undefined;
+  cause: Cause | undefined;
+  error: boolean | undefined;
+  throttle: boolean | undefined;
+  end_time: number | undefined;
+  /** The order the optional keys were set in (see keyOrder.ts). */
+  keyOrder: number;
+  /** Open subsegments anywhere below this segment. */
+  counter: number;
+  /** The last error a subsegment recorded, so that parents recording the same error refer to it. */
+  exception: PropagatingError | undefined;
+  readonly writer: DocumentWriter;
+
+  constructor(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
+    this.trace_id = traceId;
+    this.id = newEntityId();
+    this.start_time = Date.now() / 1000;
+    this.name = name;
+    this.in_progress = true;
+    this.parent_id = parentId || undefined;
+    this.aws = DEFAULT_AWS;
+    this.http = undefined;
+    this.annotations = undefined;
+    this.metadata = undefined;
+    this.subsegments = undefined;
+    this.fault = undefined;
+    this.cause = undefined;
+    this.error = undefined;
+    this.throttle = undefined;
+    this.end_time = undefined;
+    this.keyOrder = 0;
+    this.counter = 0;
+    this.exception = undefined;
+    this.writer = writer;
+  }
+
+  /** `aws.xray.rule_name`: the sampling rule that sampled this request. */
+  setMatchedSamplingRule(ruleName: string): void {
+    this.aws = { ...this.aws, xray: { ...this.aws.xray, rule_name: ruleName } };
+  }
+
+  addAnnotation(key: string, value: string | number | boolean): void {
+    if (this.annotations === undefined) this.keyOrder = placeKey(this.keyOrder, ANNOTATIONS);
+    this.annotations = withAnnotation(this.annotations, key, value);
+  }
+
+  addMetadata(key: string, value: unknown, namespace?: string): void {
+    if (this.metadata === undefined) this.keyOrder = placeKey(this.keyOrder, METADATA);
+    this.metadata = withMetadata(this.metadata, key, value, namespace);
+  }
+
+  addFaultFlag(): void {
+    this.keyOrder = placeKey(this.keyOrder, FAULT);
+    this.fault = true;
+  }
+
+  /** Removes `fault` (a 4xx response is the client's error, not ours). */
+  removeFaultFlag(): void {
+    this.keyOrder = removeKey(this.keyOrder, FAULT);
+    this.fault = undefined;
+  }
+
+  addErrorFlag(): void {
+    this.keyOrder = placeKey(this.keyOrder, ERROR);
+    this.error = true;
+  }
+
+  addThrottleFlag(): void {
+    this.keyOrder = placeKey(this.keyOrder, THROTTLE);
+    this.throttle = true;
+  }
+
+  private setCause(cause: Cause): Cause {
+    this.keyOrder = placeKey(this.keyOrder, CAUSE);
+    this.cause = cause;
+    return cause;
+  }
+
+  /**
+   * Sets `fault` and appends the error to `cause`. The error a subsegment below recorded last becomes
+   * the reference `{ id: <that subsegment> }` instead; once the cause is that reference, later errors
+   * only set `fault` (the SDK throws trying to append to it, and addErrorTo swallowed that).
+   */
+  addError(err: unknown): void {
+    if (!isRecordable(err)) return;
+    this.addFaultFlag();
+    const propagated = this.exception;
+    if (propagated !== undefined) {
+      this.exception = undefined;
+      if (err === propagated.ex) {
+        this.setCause({ id: propagated.cause });
+        return;
+      }
+    }
+    const cause = this.cause ?? this.setCause(newCause());
+    cause.exceptions?.push(captureException(err));
+  }
+
+  addSubsegment(sub: XRaySubsegment): void {
+    if (this.subsegments === undefined) {
+      this.keyOrder = placeKey(this.keyOrder, SUBSEGMENTS);
+      this.subsegments = [];
+    }
+    sub.segment = this;
+    sub.parent = this;
+    this.subsegments.push(sub);
+    if (!sub.end_time) this.incrementCounter(sub.counter);
+  }
+
+  removeSubsegment(sub: XRaySubsegment): void {
+    const index = this.subsegments?.indexOf(sub) ?? -1;
+    if (index >= 0) this.subsegments?.splice(index, 1);
+  }
+
+  /** One more open subsegment (plus `additional` for a tree added at once); streams past the threshold. */
+  incrementCounter(additional?: number): void {
+    this.counter = additional ? this.counter + additional + 1 : this.counter + 1;
+    if (this.counter > STREAMING_THRESHOLD && this.subsegments !== undefined && this.subsegments.length > 0) {
+      this.subsegments = this.subsegments.filter((child) => !child.streamSubsegments());
+    }
+  }
+
+  /** A subsegment closed: a closed segment with none open left is sent. */
+  decrementCounter(): void {
+    this.counter--;
+    if (this.counter <= 0 && this.isClosed()) this.flush();
+  }
+
+  isClosed(): boolean {
+    return !this.in_progress;
+  }
+
+  /** Sets `end_time` (once) and sends the segment unless subsegments are still open. */
+  close(): void {
+    if (!this.end_time) {
+      this.keyOrder = placeKey(this.keyOrder, END_TIME);
+      this.end_time = Date.now() / 1000;
+    }
+    this.in_progress = undefined;
+    this.exception = undefined;
+    if (this.counter <= 0) this.flush();
+  }
+
+  flush(): void {
+    this.writer.writeSegment(this);
+  }
+
+  /** The document's JSON: what `JSON.stringify(this)` writes, without the copy `toJSON` makes. */
+  toJSONString(): string {
+    let out =
+      stringMember('trace_id', this.trace_id) +
+      stringMember('id', this.id) +
+      numberMember('start_time', this.start_time) +
+      stringMember('name', this.name) +
+      flagMember('in_progress', this.in_progress) +
+      stringMember('parent_id', this.parent_id) +
+      (this.aws === DEFAULT_AWS ? DEFAULT_AWS_MEMBER : member('aws', this.aws)) +
+      member('http', this.http);
+    const order = this.keyOrder;
+    const count = keyCount(order);
+    let seen = 0;
+    for (let i = 0; i < count; i++) {
+      const code = keyAt(order, i);
+      seen |= 1 << code;
+      out += this.lateMember(code);
+    }
+    // Keys assigned directly rather than through the methods: after the recorded ones.
+    if (seen !== ALL_LATE) {
+      for (let code = 0; code < LATE_KEYS.length; code++) {
+        if ((seen & (1 << code)) === 0) out += this.lateMember(code);
+      }
+    }
+    return object(out);
+  }
+
+  private lateMember(code: number): string {
+    switch (code) {
+      case ANNOTATIONS:
+        return member('annotations', this.annotations);
+      case METADATA:
+        return member('metadata', this.metadata);
+      case SUBSEGMENTS:
+        return subsegmentsMember(this.subsegments);
+      case FAULT:
+        return flagMember('fault', this.fault);
+      case CAUSE:
+        return member('cause', this.cause);
+      case ERROR:
+        return flagMember('error', this.error);
+      case THROTTLE:
+        return flagMember('throttle', this.throttle);
+      case END_TIME:
+        return numberMember('end_time', this.end_time);
+      default:
+        return '';
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return documentFields(this, documentKeys(FIXED_KEYS, LATE_KEYS, this.keyOrder));
+  }
+}

@@ -1,0 +1,239 @@
+import { type Cause, captureException, isRecordable, newCause } from './cause';
+import {
+  documentFields,
+  documentKeys,
+  flagMember,
+  member,
+  numberMember,
+  object,
+  stringMember,
+  subsegmentsMember,
+} from './documentJson';
+import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
+import { newEntityId } from './ids';
+import { keyAt, keyCount, placeKey } from './keyOrder';
+import { STREAMING_THRESHOLD, type XRaySegment } from './segment';
+
+const FIXED_KEYS = ['id', 'name', 'start_time', 'in_progress'];
+// The optional keys, by their code in `keyOrder`.
+const ANNOTATIONS = 0;
+const METADATA = 1;
+const SUBSEGMENTS = 2;
+const FAULT = 3;
+const CAUSE = 4;
+const END_TIME = 5;
+/** `type`, `parent_id`, `trace_id`: set together when the subsegment is sent on its own. */
+const STANDALONE = 6;
+const LATE_KEYS = [
+  ['annotations'],
+  ['metadata'],
+  ['subsegments'],
+  ['fault'],
+  ['cause'],
+  ['end_time'],
+  ['type', 'parent_id', 'trace_id'],
+];
+const ALL_LATE = (1 << LATE_KEYS.length) - 1;
+
+/**
+ * A subsegment document, with the behaviour of aws-xray-sdk-core's `Subsegment` that this package relies
+ * on: nesting, the open-subsegment counter propagated to the segment, streaming itself once closed when
+ * the segment has more than 100 open subsegments, errors as `cause`. `type`, `parent_id` and `trace_id`
+ * are set only when it is sent as its own document. As in XRaySegment, the optional keys are written in
+ * the order they were set.
+ */
+export class XRaySubsegment {
+  id: string;
+  name: string;
+  start_time: number;
+  in_progress: boolean | undefined;
+  annotations: Annotations | undefined;
+  metadata: Metadata | undefined;
+  subsegments: XRaySubsegment[] | undefined;
+  fault: boolean | undefined;
+  cause: Cause | undefined;
+  end_time: number | undefined;
+  type: 'subsegment' | undefined;
+  parent_id: string | undefined;
+  trace_id: string | undefined;
+  /** The order the optional keys were set in (see keyOrder.ts). */
+  keyOrder: number;
+  /** Open subsegments below this one. */
+  counter: number;
+  segment: XRaySegment | undefined;
+  parent: XRaySegment | XRaySubsegment | undefined;
+
+  constructor(name: string) {
+    this.id = newEntityId();
+    this.name = name;
+    this.start_time = Date.now() / 1000;
+    this.in_progress = true;
+    this.annotations = undefined;
+    this.metadata = undefined;
+    this.subsegments = undefined;
+    this.fault = undefined;
+    this.cause = undefined;
+    this.end_time = undefined;
+    this.type = undefined;
+    this.parent_id = undefined;
+    this.trace_id = undefined;
+    this.keyOrder = 0;
+    this.counter = 0;
+    this.segment = undefined;
+    this.parent = undefined;
+  }
+
+  addAnnotation(key: string, value: string | number | boolean): void {
+    if (this.annotations === undefined) this.keyOrder = placeKey(this.keyOrder, ANNOTATIONS);
+    this.annotations = withAnnotation(this.annotations, key, value);
+  }
+
+  addMetadata(key: string, value: unknown, namespace?: string): void {
+    if (this.metadata === undefined) this.keyOrder = placeKey(this.keyOrder, METADATA);
+    this.metadata = withMetadata(this.metadata, key, value, namespace);
+  }
+
+  /** `type`, `parent_id` and `trace_id`, for sending this subsegment as its own document. */
+  setStandalone(): void {
+    this.keyOrder = placeKey(this.keyOrder, STANDALONE);
+    this.type = 'subsegment';
+    this.parent_id = this.parent?.id;
+    this.trace_id = this.segment?.trace_id;
+  }
+
+  private setCause(cause: Cause): Cause {
+    this.keyOrder = placeKey(this.keyOrder, CAUSE);
+    this.cause = cause;
+    return cause;
+  }
+
+  /**
+   * Sets `fault` and puts the error first in `cause`, remembering it on the segment. When the subsegment
+   * below already recorded this very error, `cause` becomes `{ id: <that subsegment>, exceptions: [] }`.
+   */
+  addError(err: unknown): void {
+    if (!isRecordable(err)) return;
+    this.keyOrder = placeKey(this.keyOrder, FAULT);
+    this.fault = true;
+    const root = this.segment;
+    if (root?.exception !== undefined && err === root.exception.ex) {
+      this.setCause({ id: root.exception.cause, exceptions: [] });
+      return;
+    }
+    if (root !== undefined) root.exception = { ex: err, cause: this.id };
+    const cause = this.cause ?? this.setCause(newCause());
+    cause.exceptions?.unshift(captureException(err));
+  }
+
+  addSubsegment(sub: XRaySubsegment): void {
+    if (this.subsegments === undefined) {
+      this.keyOrder = placeKey(this.keyOrder, SUBSEGMENTS);
+      this.subsegments = [];
+    }
+    sub.segment = this.segment;
+    sub.parent = this;
+    // Counted before the push, as in the SDK: streaming may replace this.subsegments meanwhile.
+    if (sub.end_time === undefined) this.incrementCounter(sub.counter);
+    this.subsegments.push(sub);
+  }
+
+  removeSubsegment(sub: XRaySubsegment): void {
+    const index = this.subsegments?.indexOf(sub) ?? -1;
+    if (index >= 0) this.subsegments?.splice(index, 1);
+  }
+
+  incrementCounter(additional?: number): void {
+    this.counter = additional ? this.counter + additional + 1 : this.counter + 1;
+    this.parent?.incrementCounter(additional);
+  }
+
+  decrementCounter(): void {
+    this.counter--;
+    this.parent?.decrementCounter();
+  }
+
+  isClosed(): boolean {
+    return !this.in_progress;
+  }
+
+  /** Sets `end_time`; past the streaming threshold a finished subsegment is sent on its own at once. */
+  close(): void {
+    const root = this.segment;
+    this.keyOrder = placeKey(this.keyOrder, END_TIME);
+    this.end_time = Date.now() / 1000;
+    this.in_progress = undefined;
+    this.parent?.decrementCounter();
+    if (root !== undefined && root.counter > STREAMING_THRESHOLD) {
+      if (this.streamSubsegments() && this.parent !== undefined) this.parent.removeSubsegment(this);
+    }
+  }
+
+  /** Sends this subsegment when it and everything below it is closed (true); else streams its children. */
+  streamSubsegments(): boolean {
+    if (this.isClosed() && this.counter <= 0) {
+      this.flush();
+      return true;
+    }
+    if (this.subsegments !== undefined && this.subsegments.length > 0) {
+      this.subsegments = this.subsegments.filter((child) => !child.streamSubsegments());
+    }
+    return false;
+  }
+
+  flush(): void {
+    this.segment?.writer.writeStreamed(this);
+  }
+
+  /** The document's JSON: what `JSON.stringify(this)` writes, without the copy `toJSON` makes. */
+  toJSONString(): string {
+    let out =
+      stringMember('id', this.id) +
+      stringMember('name', this.name) +
+      numberMember('start_time', this.start_time) +
+      flagMember('in_progress', this.in_progress);
+    const order = this.keyOrder;
+    const count = keyCount(order);
+    let seen = 0;
+    for (let i = 0; i < count; i++) {
+      const code = keyAt(order, i);
+      seen |= 1 << code;
+      out += this.lateMember(code);
+    }
+    // Keys assigned directly rather than through the methods: after the recorded ones.
+    if (seen !== ALL_LATE) {
+      for (let code = 0; code < LATE_KEYS.length; code++) {
+        if ((seen & (1 << code)) === 0) out += this.lateMember(code);
+      }
+    }
+    return object(out);
+  }
+
+  private lateMember(code: number): string {
+    switch (code) {
+      case ANNOTATIONS:
+        return member('annotations', this.annotations);
+      case METADATA:
+        return member('metadata', this.metadata);
+      case SUBSEGMENTS:
+        return subsegmentsMember(this.subsegments);
+      case FAULT:
+        return flagMember('fault', this.fault);
+      case CAUSE:
+        return member('cause', this.cause);
+      case END_TIME:
+        return numberMember('end_time', this.end_time);
+      case STANDALONE:
+        return (
+          stringMember('type', this.type) +
+          stringMember('parent_id', this.parent_id) +
+          stringMember('trace_id', this.trace_id)
+        );
+      default:
+        return '';
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return documentFields(this, documentKeys(FIXED_KEYS, LATE_KEYS, this.keyOrder));
+  }
+}
