@@ -1,19 +1,18 @@
 /// <reference path="./vendor.d.ts" />
+import { createRequire } from 'node:module';
 import { diagnostics } from '@sightline/core';
-// Deep imports: the SDK's index would create a cls-hooked namespace (see documents.ts).
-import * as daemonConfigModule from 'aws-xray-sdk-core/dist/lib/daemon_config.js';
-import defaultSampler from 'aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js';
 import type { ResolvedXRayConfig } from './config';
 import type { Sampler, SamplingDecision, SamplingRequest } from './sampler';
 import { toSdkRulesFile } from './samplingRules';
 
 const log = diagnostics('xray');
 
-type SdkDefaultSampler = typeof defaultSampler;
+type SdkDefaultSampler = typeof import('aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js');
+type SdkDaemonConfig = typeof import('aws-xray-sdk-core/dist/lib/daemon_config.js');
 
-// A CommonJS object: under ESM its functions are only reachable through `default`.
-const daemonConfig =
-  (daemonConfigModule as unknown as { default?: typeof daemonConfigModule }).default ?? daemonConfigModule;
+// Loaded only when centralized sampling is on: the sampler and its pollers (node:http included) are
+// ~15 ms of start-up. Deep paths: the SDK's index would create a cls-hooked namespace when it loads.
+const load = createRequire(import.meta.url);
 
 /**
  * Centralized sampling: the SDK's own sampler polls `GetSamplingRules` (5 min) and `GetSamplingTargets`
@@ -26,6 +25,10 @@ export class CentralizedSampler implements Sampler {
   constructor(private readonly config: ResolvedXRayConfig) {
     const { udp, tcp } = config.daemon;
     try {
+      const daemonConfig = load('aws-xray-sdk-core/dist/lib/daemon_config.js') as SdkDaemonConfig;
+      const defaultSampler = load(
+        'aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js',
+      ) as SdkDefaultSampler;
       // Ignored by the SDK when AWS_XRAY_DAEMON_ADDRESS is set in the process (it read that at load).
       daemonConfig.setDaemonAddress(`udp:${udp.host}:${udp.port} tcp:${tcp.host}:${tcp.port}`);
       defaultSampler.setLocalRules(toSdkRulesFile(config.sampling));
