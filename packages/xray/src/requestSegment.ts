@@ -72,10 +72,17 @@ export function headerValue(headers: RequestInfo['headers'], name: string): stri
 
 const NAME_INVALID = /[^\p{L}\p{N}\s_.:/%&#=+\\\-@]/gu;
 
+// The last name cleaned: nearly every request has the service's name (a Unicode regex pass each time).
+let lastName = '';
+let lastSafeName = 'unknown';
+
 /** X-Ray segment names allow letters, digits, whitespace and `_.:/%&#=+\-@`, 200 at most. */
 export function safeSegmentName(name: string): string {
+  if (name === lastName) return lastSafeName;
   const cleaned = name.replace(NAME_INVALID, '_').slice(0, 200);
-  return cleaned === '' ? 'unknown' : cleaned;
+  lastName = name;
+  lastSafeName = cleaned === '' ? 'unknown' : cleaned;
+  return lastSafeName;
 }
 
 export function segmentName(
