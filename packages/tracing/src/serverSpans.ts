@@ -16,6 +16,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { firstForwardedFor } from '@sightline/core';
+import { KNOWN_METHODS } from './httpMethods';
 
 /**
  * Server spans for every node:http and node:https server, with the attributes of OpenTelemetry's http
@@ -26,18 +27,6 @@ import { firstForwardedFor } from '@sightline/core';
  * which is what the binding is for: a body parser's 'data'/'end' listeners, and the handler they call,
  * run in the server span's context instead of the socket's.
  */
-
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
 
 /**
  * What a bound request or response carries: the request's context and the `emit` it had before. One

@@ -27,10 +27,15 @@ describe('outgoing requests that are Sightline deliveries are not traced', () =>
   });
 
   it('recognizes CloudWatch Logs and Rollbar requests by their protocol headers', () => {
-    expect(isTelemetryDelivery({ headers: { 'X-Amz-Target': 'Logs_20140328.PutLogEvents' } })).toBe(true);
-    expect(isTelemetryDelivery({ headers: { 'X-Rollbar-Access-Token': 'fake-token' } })).toBe(true);
-    expect(isTelemetryDelivery({ headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' } })).toBe(false);
-    expect(isTelemetryDelivery({})).toBe(false);
+    // A request's getHeader, which is case-insensitive.
+    const request = (headers: Record<string, string>) => ({
+      getHeader: (name: string) =>
+        Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1],
+    });
+    expect(isTelemetryDelivery(request({ 'X-Amz-Target': 'Logs_20140328.PutLogEvents' }))).toBe(true);
+    expect(isTelemetryDelivery(request({ 'X-Rollbar-Access-Token': 'fake-token' }))).toBe(true);
+    expect(isTelemetryDelivery(request({ 'x-amz-target': 'DynamoDB_20120810.GetItem' }))).toBe(false);
+    expect(isTelemetryDelivery(request({}))).toBe(false);
   });
 
   it('creates client spans for the application calls only', async () => {
