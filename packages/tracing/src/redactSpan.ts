@@ -77,10 +77,27 @@ export class SpanRedactor {
 
   /** A copy of the attributes with sensitive keys masked, URLs cleaned and strings pattern-scrubbed. */
   attributes(attributes: Attributes): Attributes {
-    const out: Attributes = {};
+    return this.changedAttributes(attributes) ?? definedOnly(attributes);
+  }
+
+  /** Like `attributes`, but `undefined` when redaction changes nothing (then no copy is made). */
+  private changedAttributes(attributes: Attributes): Attributes | undefined {
+    let out: Attributes | undefined;
     for (const key in attributes) {
       const value = attributes[key];
-      if (value !== undefined) out[key] = this.value(key, value);
+      if (value === undefined) continue;
+      const clean = this.value(key, value);
+      if (out === undefined) {
+        if (sameValue(clean, value)) continue;
+        // The first change: copy what came before it, then go on writing into the copy.
+        out = {};
+        for (const earlier in attributes) {
+          if (earlier === key) break;
+          const v = attributes[earlier];
+          if (v !== undefined) out[earlier] = v;
+        }
+      }
+      out[key] = clean;
     }
     return out;
   }
@@ -91,24 +108,32 @@ export class SpanRedactor {
   }
 
   /**
-   * A redacted copy of a finished span for the exporter. The span itself is not changed: other
-   * processors (and the application, through `getActiveSpan`) keep seeing the original.
+   * A redacted copy of a finished span for the exporter, or the span itself when redaction changes
+   * nothing in it (most spans: a copy per span was most of redaction's cost). The span itself is never
+   * changed: other processors (and the application, through `getActiveSpan`) keep seeing the original.
    */
   span(span: ReadableSpan): ReadableSpan {
+    const name = this.clean('text', span.name);
+    const attributes = this.changedAttributes(span.attributes);
+    const status =
+      span.status.message === undefined
+        ? span.status
+        : { ...span.status, message: redactString(span.status.message, this.policy) };
+    const events = span.events.length === 0 ? span.events : span.events.map((e) => this.event(e));
+    if (name === span.name && attributes === undefined && status === span.status && events.length === 0) {
+      return span;
+    }
     return {
-      name: this.clean('text', span.name),
+      name,
       kind: span.kind,
       spanContext: () => span.spanContext(),
       parentSpanContext: span.parentSpanContext,
       startTime: span.startTime,
       endTime: span.endTime,
-      status:
-        span.status.message === undefined
-          ? span.status
-          : { ...span.status, message: redactString(span.status.message, this.policy) },
-      attributes: this.attributes(span.attributes),
+      status,
+      attributes: attributes ?? span.attributes,
       links: span.links,
-      events: span.events.length === 0 ? span.events : span.events.map((e) => this.event(e)),
+      events,
       duration: span.duration,
       ended: span.ended,
       resource: span.resource,
@@ -118,6 +143,20 @@ export class SpanRedactor {
       droppedLinksCount: span.droppedLinksCount,
     };
   }
+}
+
+function definedOnly(attributes: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const key in attributes) if (attributes[key] !== undefined) out[key] = attributes[key];
+  return out;
+}
+
+/** Whether redaction left a value as it was (arrays: every element). */
+function sameValue(clean: AttributeValue, value: AttributeValue): boolean {
+  if (clean === value) return true;
+  if (!Array.isArray(clean) || !Array.isArray(value) || clean.length !== value.length) return false;
+  for (let i = 0; i < clean.length; i++) if (clean[i] !== value[i]) return false;
+  return true;
 }
 
 /** One-off form of `SpanRedactor.attributes` (no cache kept). */

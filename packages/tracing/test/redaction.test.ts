@@ -50,6 +50,26 @@ describe('redactAttributes', () => {
 });
 
 describe('SpanRedactor (cached)', () => {
+  it('passes a span with nothing to redact through as it is, and copies one that has something', () => {
+    const redactor = new SpanRedactor(defaultRedactionPolicy);
+    const span = {
+      name: 'GET /items',
+      status: { code: SpanStatusCode.UNSET },
+      attributes: { 'url.full': 'http://h/items?page=2', 'http.response.status_code': 200, tags: ['a', 'b'] },
+      events: [],
+    } as unknown as Parameters<SpanRedactor['span']>[0];
+    expect(redactor.span(span)).toBe(span);
+    const secret = { ...span, attributes: { ...span.attributes, 'url.full': 'http://h/items?token=fake-t' } };
+    const redacted = redactor.span(secret);
+    expect(redacted).not.toBe(secret);
+    expect(redacted.attributes).toEqual({
+      'url.full': 'http://h/items?token=%5BREDACTED%5D',
+      'http.response.status_code': 200,
+      tags: ['a', 'b'],
+    });
+    expect(secret.attributes['url.full']).toBe('http://h/items?token=fake-t');
+  });
+
   it('gives the same answers from its caches, per key kind', () => {
     const redactor = new SpanRedactor(defaultRedactionPolicy);
     const attributes = {
