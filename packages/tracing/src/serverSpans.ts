@@ -7,7 +7,6 @@ import {
   type Context,
   context,
   propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -17,6 +16,7 @@ import {
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { firstForwardedFor } from '@sightline/core';
 import { KNOWN_METHODS } from './httpMethods';
+import { LinkedContext } from './linkedContext';
 
 /**
  * Server spans for every node:http and node:https server, with the attributes of OpenTelemetry's http
@@ -125,7 +125,7 @@ function onRequest(
     if (options.ignore(request) || isTracingSuppressed(context.active())) {
       return emit.call(server, 'request', request, response);
     }
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const parent = propagation.extract(LinkedContext.ROOT, request.headers);
     const method = request.method ?? 'GET';
     const known = KNOWN_METHODS.has(method);
     const span = tracer.startSpan(
