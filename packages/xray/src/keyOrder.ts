@@ -37,3 +37,29 @@ export function removeKey(order: number, code: number): number {
   }
   return (kept << COUNT_SHIFT) | codes;
 }
+
+/** What writes one optional key's JSON member (empty when the key has no value). */
+export interface LateMembers {
+  lateMember(code: number): string;
+}
+
+/**
+ * The JSON members of a document's optional keys: first those recorded in `order`, as they were set,
+ * then those of the `total` codes never recorded (assigned directly rather than through the methods).
+ */
+export function lateMembersJson(entity: LateMembers, order: number, total: number): string {
+  let out = '';
+  const count = keyCount(order);
+  let seen = 0;
+  for (let i = 0; i < count; i++) {
+    const code = keyAt(order, i);
+    seen |= 1 << code;
+    out += entity.lateMember(code);
+  }
+  if (seen !== (1 << total) - 1) {
+    for (let code = 0; code < total; code++) {
+      if ((seen & (1 << code)) === 0) out += entity.lateMember(code);
+    }
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import {
 import type { DocumentWriter } from './documents';
 import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
 import { newEntityId } from './ids';
-import { keyAt, keyCount, placeKey, removeKey } from './keyOrder';
+import { lateMembersJson, placeKey, removeKey } from './keyOrder';
 import type { XRaySubsegment } from './subsegment';
 
 /**
@@ -56,7 +56,6 @@ const LATE_KEYS = [
   ['throttle'],
   ['end_time'],
 ];
-const ALL_LATE = (1 << LATE_KEYS.length) - 1;
 
 /**
  * A segment document, with the behaviour of aws-xray-sdk-core's `Segment` that this package relies on:
@@ -235,24 +234,12 @@ export class XRaySegment {
       stringMember('parent_id', this.parent_id) +
       (this.aws === DEFAULT_AWS ? DEFAULT_AWS_MEMBER : member('aws', this.aws)) +
       member('http', this.http);
-    const order = this.keyOrder;
-    const count = keyCount(order);
-    let seen = 0;
-    for (let i = 0; i < count; i++) {
-      const code = keyAt(order, i);
-      seen |= 1 << code;
-      out += this.lateMember(code);
-    }
-    // Keys assigned directly rather than through the methods: after the recorded ones.
-    if (seen !== ALL_LATE) {
-      for (let code = 0; code < LATE_KEYS.length; code++) {
-        if ((seen & (1 << code)) === 0) out += this.lateMember(code);
-      }
-    }
+    out += lateMembersJson(this, this.keyOrder, LATE_KEYS.length);
     return object(out);
   }
 
-  private lateMember(code: number): string {
+  /** One optional key's member (for `lateMembersJson`). */
+  lateMember(code: number): string {
     switch (code) {
       case ANNOTATIONS:
         return member('annotations', this.annotations);

@@ -11,7 +11,7 @@ import {
 } from './documentJson';
 import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
 import { newEntityId } from './ids';
-import { keyAt, keyCount, placeKey } from './keyOrder';
+import { lateMembersJson, placeKey } from './keyOrder';
 import { STREAMING_THRESHOLD, type XRaySegment } from './segment';
 
 const FIXED_KEYS = ['id', 'name', 'start_time', 'in_progress'];
@@ -33,7 +33,6 @@ const LATE_KEYS = [
   ['end_time'],
   ['type', 'parent_id', 'trace_id'],
 ];
-const ALL_LATE = (1 << LATE_KEYS.length) - 1;
 
 /**
  * A subsegment document, with the behaviour of aws-xray-sdk-core's `Subsegment` that this package relies
@@ -191,24 +190,12 @@ export class XRaySubsegment {
       stringMember('name', this.name) +
       numberMember('start_time', this.start_time) +
       flagMember('in_progress', this.in_progress);
-    const order = this.keyOrder;
-    const count = keyCount(order);
-    let seen = 0;
-    for (let i = 0; i < count; i++) {
-      const code = keyAt(order, i);
-      seen |= 1 << code;
-      out += this.lateMember(code);
-    }
-    // Keys assigned directly rather than through the methods: after the recorded ones.
-    if (seen !== ALL_LATE) {
-      for (let code = 0; code < LATE_KEYS.length; code++) {
-        if ((seen & (1 << code)) === 0) out += this.lateMember(code);
-      }
-    }
+    out += lateMembersJson(this, this.keyOrder, LATE_KEYS.length);
     return object(out);
   }
 
-  private lateMember(code: number): string {
+  /** One optional key's member (for `lateMembersJson`). */
+  lateMember(code: number): string {
     switch (code) {
       case ANNOTATIONS:
         return member('annotations', this.annotations);
