@@ -180,13 +180,9 @@ function finishRequest(state: ActiveRequest, res: ServerResponse): void {
   if (state.finished) return;
   state.finished = true;
   const { rt, hooks, req } = state;
-  if (state.route === undefined && state.routeOf !== undefined) {
-    try {
-      state.route = state.routeOf(req);
-    } catch (error) {
-      warn(rt, 'route', error);
-    }
-  }
+  // Off, or a logger that writes nowhere (no CloudWatch Logs, console off): no record to build.
+  const logging = hooks.accessLog !== false && rt.logger.isLevelEnabled('info');
+  if (!logging && state.segment === undefined) return;
   const lengthHeader = res.getHeader('content-length');
   const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
   // A response cut off before it finished is a fault for X-Ray even when the status says otherwise.
@@ -198,8 +194,14 @@ function finishRequest(state: ActiveRequest, res: ServerResponse): void {
       warn(rt, 'close', error);
     }
   }
-  // Off, or a logger that writes nowhere (no CloudWatch Logs, console off): no record to build.
-  if (hooks.accessLog === false || !rt.logger.isLevelEnabled('info')) return;
+  if (!logging) return;
+  if (state.route === undefined && state.routeOf !== undefined) {
+    try {
+      state.route = state.routeOf(req);
+    } catch (error) {
+      warn(rt, 'route', error);
+    }
+  }
   try {
     const record = {
       method: req.method ?? 'GET',
