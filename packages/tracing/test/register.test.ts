@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const script = fileURLToPath(new URL('./fixtures/script.cjs', import.meta.url));
+const namedImports = fileURLToPath(new URL('./fixtures/named-imports.mjs', import.meta.url));
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, args, {
@@ -59,6 +60,21 @@ describe('@sightline/tracing/register (built package, child processes)', () => {
       expect(client.parentSpanId).toBe(job?.spanId);
       expect(client.attributes['url.full']).toBe(url);
     }
+  });
+
+  it('makes client spans for calls through ESM named imports of node:http bound before tracing started', async () => {
+    const url = `${local.env.OTEL_EXPORTER_OTLP_ENDPOINT}/not-otlp`;
+    const result = await run([namedImports], {
+      ...local.env,
+      OTEL_SERVICE_NAME: 'esm-script',
+      FIXTURE_CALL_URL: url,
+    });
+    expect(result.code).toBe(0);
+    const spans = await local.waitFor(() => (local.spans().length >= 3 ? local.spans() : undefined));
+    const job = spans.find((s) => s.name === 'esm-job');
+    const clients = spans.filter((s) => s.kindName === 'CLIENT');
+    expect(clients).toHaveLength(2);
+    for (const client of clients) expect(client.parentSpanId).toBe(job?.spanId);
   });
 
   it('stays off and silent without configuration, and with OTEL_SDK_DISABLED=true', async () => {
