@@ -101,14 +101,15 @@ if (mode === 'gc') printCollections();
 else if (mode === 'heap') printAllocations(JSON.parse(readFileSync(profileFile, 'utf8')));
 else printCpu(JSON.parse(readFileSync(profileFile, 'utf8')));
 
-/** CPU time (µs) of each thread of `pid`, by thread id. */
+/** CPU time (µs) of each thread of `pid`, by thread id: user and system (kernel) time. */
 function threadTimes(pid) {
   const times = new Map();
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      times.set(task, (Number(fields[11]) + Number(fields[12])) * 10_000); // utime + stime, USER_HZ 100
+      // utime and stime, in USER_HZ (100 per second).
+      times.set(task, { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 });
     }
   } catch {
     // not Linux: no per-thread times
@@ -117,15 +118,17 @@ function threadTimes(pid) {
 }
 
 function printThreads() {
-  let main = 0;
-  let others = 0;
-  for (const [task, micros] of threadsAfter) {
-    const spent = micros - (threadsBefore.get(task) ?? 0);
-    if (task === String(server.pid)) main += spent;
-    else others += spent;
+  const spent = { main: { user: 0, system: 0 }, others: { user: 0, system: 0 } };
+  for (const [task, after] of threadsAfter) {
+    const before = threadsBefore.get(task) ?? { user: 0, system: 0 };
+    const into = task === String(server.pid) ? spent.main : spent.others;
+    into.user += after.user - before.user;
+    into.system += after.system - before.system;
   }
+  const perRequest = (micros) => (micros / requests).toFixed(0);
+  const total = (t) => t.user + t.system;
   console.log(
-    `server CPU: ${((main + others) / requests).toFixed(0)} µs/req (main thread ${(main / requests).toFixed(0)}, other threads ${(others / requests).toFixed(0)})`,
+    `server CPU: ${perRequest(total(spent.main) + total(spent.others))} µs/req (main thread ${perRequest(total(spent.main))}, other threads ${perRequest(total(spent.others))}; system time ${perRequest(spent.main.system + spent.others.system)} of it)`,
   );
 }
 
