@@ -1,8 +1,9 @@
 import { errorMonitor } from 'node:events';
-import type { ClientRequest, IncomingMessage } from 'node:http';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { join } from 'node:path';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
 import {
+  type Attributes,
   type Context,
   context,
   propagation,
@@ -14,7 +15,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { methodAttributes } from './httpMethods';
+import { methodAttributes, splitHost } from './httpAttributes';
 
 /**
  * Client spans for `http.request`/`http.get` and their `https` twins, with the attributes and the
@@ -47,12 +48,13 @@ const HEADER_SETTER: TextMapSetter<ClientRequest> = {
 
 /** Wraps `request` and `get` of node:http and node:https. Returns the function that restores them. */
 export function enableClientSpans(tracer: Tracer, options: ClientSpanOptions): () => void {
-  // Any absolute path works as the base for resolving built-in modules.
-  const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
   const restores: (() => void)[] = [];
   let on = true;
-  for (const name of ['http', 'https'] as const) {
-    const module = req(name) as HttpModule;
+  for (const [name, exports] of [
+    ['http', http],
+    ['https', https],
+  ] as const) {
+    const module = exports as unknown as HttpModule;
     const originalRequest = module.request;
     const originalGet = module.get;
     const scheme = name === 'https' ? 'https:' : 'http:';
@@ -97,14 +99,14 @@ function traceClientRequest(
   startTime: number,
   scheme: string,
 ): void {
-  const attributes: Record<string, string | number> = {};
+  const attributes: Attributes = {};
   const { spanName } = methodAttributes(request.method, attributes);
   const protocol = typeof request.protocol === 'string' ? request.protocol : scheme;
   const hostHeader = request.getHeader('host');
   const authority = typeof hostHeader === 'string' ? hostHeader : request.host;
-  const { address, port } = splitAuthority(authority, protocol === 'https:' ? 443 : 80);
-  attributes['server.address'] = address;
-  attributes['server.port'] = port;
+  const { address, port } = splitHost(authority);
+  attributes['server.address'] = unbracket(address);
+  attributes['server.port'] = port ?? (protocol === 'https:' ? 443 : 80);
   attributes['url.full'] = `${protocol}//${authority}${request.path}`;
   const span = tracer.startSpan(spanName, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
   // Headers are already written when the caller passed them as an array or with `Expect`.
@@ -150,17 +152,7 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
-/** `host:port`, `[v6]:port` or a bare host (then the scheme's port). */
-function splitAuthority(authority: string, defaultPort: number): { address: string; port: number } {
-  const colon = authority.lastIndexOf(':');
-  if (colon === -1 || authority.endsWith(']')) return { address: unbracket(authority), port: defaultPort };
-  const port = Number(authority.slice(colon + 1));
-  return {
-    address: unbracket(authority.slice(0, colon)),
-    port: Number.isInteger(port) ? port : defaultPort,
-  };
-}
-
+/** An IPv6 address without the brackets it has in a URL's authority. */
 function unbracket(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }

@@ -9,7 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { methodAttributes } from './httpMethods';
+import { methodAttributes } from './httpAttributes';
 
 /**
  * Client spans for `fetch` (undici, inside Node), from undici's diagnostics channels, with the

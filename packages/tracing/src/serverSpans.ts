@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import {
   type Attributes,
   type Context,
@@ -15,7 +14,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { firstForwardedFor } from '@sightline/core';
-import { KNOWN_METHODS } from './httpMethods';
+import { KNOWN_METHODS, methodAttributes, splitHost } from './httpAttributes';
 import { LinkedContext } from './linkedContext';
 
 /**
@@ -79,12 +78,10 @@ interface Patched {
  * importers alike) so every 'request' gets a server span. Returns the function that restores them.
  */
 export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): () => void {
-  // Any absolute path works as the base for resolving built-in modules.
-  const req = createRequire(join(process.cwd(), 'sightline-tracing.cjs'));
   const patched: Patched[] = [];
   let on = true;
-  for (const name of ['http', 'https']) {
-    const proto = (req(name) as { Server: { prototype: { emit: Emit } } }).Server.prototype;
+  for (const module of [http, https]) {
+    const proto = (module.Server as unknown as { prototype: { emit: Emit } }).prototype;
     const original = proto.emit;
     const own = Object.hasOwn(proto, 'emit');
     const wrapper = function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
@@ -126,13 +123,10 @@ function onRequest(
       return emit.call(server, 'request', request, response);
     }
     const parent = propagation.extract(LinkedContext.ROOT, request.headers);
-    const method = request.method ?? 'GET';
-    const known = KNOWN_METHODS.has(method);
-    const span = tracer.startSpan(
-      known ? method : 'HTTP',
-      { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, known) },
-      parent,
-    );
+    const attributes: Attributes = {};
+    const { spanName } = methodAttributes(request.method ?? 'GET', attributes);
+    addRequestAttributes(request, attributes);
+    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes }, parent);
     // setHttpRoute (OpenTelemetry's convention) finds the span and records the route here.
     const rpc = { type: RPCType.HTTP as const, span } as { type: RPCType.HTTP; span: Span; route?: string };
     ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
@@ -199,14 +193,10 @@ function nameRoute(span: Span, request: IncomingMessage): void {
   }
 }
 
-/** Stable HTTP server attributes, as `@opentelemetry/instrumentation-http` records them. */
-function requestAttributes(request: IncomingMessage, method: string, known: boolean): Attributes {
+/** The other stable HTTP server attributes, as `@opentelemetry/instrumentation-http` records them. */
+function addRequestAttributes(request: IncomingMessage, attributes: Attributes): void {
   const socket = request.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
-  const attributes: Attributes = {
-    'http.request.method': known ? method : '_OTHER',
-    'url.scheme': socket?.encrypted ? 'https' : 'http',
-  };
-  if (!known) attributes['http.request.method_original'] = method;
+  attributes['url.scheme'] = socket?.encrypted ? 'https' : 'http';
   const host = request.headers.host;
   if (host) {
     const { address, port } = splitHost(host);
@@ -224,13 +214,4 @@ function requestAttributes(request: IncomingMessage, method: string, known: bool
   if (q !== -1 && q < url.length - 1) attributes['url.query'] = url.slice(q + 1);
   const client = firstForwardedFor(request.headers['x-forwarded-for']) ?? socket?.remoteAddress;
   if (client) attributes['client.address'] = client;
-  return attributes;
-}
-
-/** `host:port`, `[v6]:port` or a bare name. */
-function splitHost(host: string): { address: string; port: number | undefined } {
-  const colon = host.lastIndexOf(':');
-  if (colon === -1 || host.endsWith(']')) return { address: host, port: undefined };
-  const port = Number(host.slice(colon + 1));
-  return { address: host.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
 }
