@@ -1,4 +1,4 @@
-import { type Cause, captureException, isRecordable, newCause, type PropagatingError } from './cause';
+import { captureException, isRecordable, newCause, type PropagatingError } from './cause';
 import {
   documentFields,
   documentKeys,
@@ -10,7 +10,7 @@ import {
   subsegmentsMember,
 } from './documentJson';
 import type { DocumentWriter } from './documents';
-import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
+import { ANNOTATIONS, CAUSE, FAULT, METADATA, SUBSEGMENTS, XRayEntity } from './entity';
 import { newEntityId } from './ids';
 import { lateMembersJson, placeKey, removeKey } from './keyOrder';
 import type { XRaySubsegment } from './subsegment';
@@ -37,12 +37,7 @@ const DEFAULT_AWS: AwsData = Object.freeze({
 const DEFAULT_AWS_MEMBER = member('aws', DEFAULT_AWS);
 
 const FIXED_KEYS = ['trace_id', 'id', 'start_time', 'name', 'in_progress', 'parent_id', 'aws', 'http'];
-// The optional keys, by their code in `keyOrder`.
-const ANNOTATIONS = 0;
-const METADATA = 1;
-const SUBSEGMENTS = 2;
-const FAULT = 3;
-const CAUSE = 4;
+// The optional keys, by their code in `keyOrder`: the shared ones (entity.ts), then this kind's own.
 const ERROR = 5;
 const THROTTLE = 6;
 const END_TIME = 7;
@@ -64,7 +59,7 @@ const LATE_KEYS = [
  * the optional ones (annotations … end_time) are set through the methods, which record the order they
  * came in, and `toJSONString()` writes them in that order, as the SDK's objects were written.
  */
-export class XRaySegment {
+export class XRaySegment extends XRayEntity {
   trace_id: string;
   id: string;
   start_time: number;
@@ -73,16 +68,10 @@ export class XRaySegment {
   parent_id: string | undefined;
   aws: AwsData;
   http: HttpData | undefined;
-  annotations: Annotations | undefined;
-  metadata: Metadata | undefined;
-  subsegments: XRaySubsegment[] | undefined;
   fault: boolean | undefined;
-  cause: Cause | undefined;
   error: boolean | undefined;
   throttle: boolean | undefined;
   end_time: number | undefined;
-  /** The order the optional keys were set in (see keyOrder.ts). */
-  keyOrder: number;
   /** Open subsegments anywhere below this segment. */
   counter: number;
   /** The last error a subsegment recorded, so that parents recording the same error refer to it. */
@@ -90,6 +79,7 @@ export class XRaySegment {
   readonly writer: DocumentWriter;
 
   constructor(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
+    super();
     this.trace_id = traceId;
     this.id = newEntityId();
     this.start_time = Date.now() / 1000;
@@ -98,15 +88,10 @@ export class XRaySegment {
     this.parent_id = parentId || undefined;
     this.aws = DEFAULT_AWS;
     this.http = undefined;
-    this.annotations = undefined;
-    this.metadata = undefined;
-    this.subsegments = undefined;
     this.fault = undefined;
-    this.cause = undefined;
     this.error = undefined;
     this.throttle = undefined;
     this.end_time = undefined;
-    this.keyOrder = 0;
     this.counter = 0;
     this.exception = undefined;
     this.writer = writer;
@@ -115,16 +100,6 @@ export class XRaySegment {
   /** `aws.xray.rule_name`: the sampling rule that sampled this request. */
   setMatchedSamplingRule(ruleName: string): void {
     this.aws = { ...this.aws, xray: { ...this.aws.xray, rule_name: ruleName } };
-  }
-
-  addAnnotation(key: string, value: string | number | boolean): void {
-    if (this.annotations === undefined) this.keyOrder = placeKey(this.keyOrder, ANNOTATIONS);
-    this.annotations = withAnnotation(this.annotations, key, value);
-  }
-
-  addMetadata(key: string, value: unknown, namespace?: string): void {
-    if (this.metadata === undefined) this.keyOrder = placeKey(this.keyOrder, METADATA);
-    this.metadata = withMetadata(this.metadata, key, value, namespace);
   }
 
   addFaultFlag(): void {
@@ -146,12 +121,6 @@ export class XRaySegment {
   addThrottleFlag(): void {
     this.keyOrder = placeKey(this.keyOrder, THROTTLE);
     this.throttle = true;
-  }
-
-  private setCause(cause: Cause): Cause {
-    this.keyOrder = placeKey(this.keyOrder, CAUSE);
-    this.cause = cause;
-    return cause;
   }
 
   /**
@@ -183,11 +152,6 @@ export class XRaySegment {
     sub.parent = this;
     this.subsegments.push(sub);
     if (!sub.end_time) this.incrementCounter(sub.counter);
-  }
-
-  removeSubsegment(sub: XRaySubsegment): void {
-    const index = this.subsegments?.indexOf(sub) ?? -1;
-    if (index >= 0) this.subsegments?.splice(index, 1);
   }
 
   /** One more open subsegment (plus `additional` for a tree added at once); streams past the threshold. */

@@ -1,4 +1,4 @@
-import { type Cause, captureException, isRecordable, newCause } from './cause';
+import { captureException, isRecordable, newCause } from './cause';
 import {
   documentFields,
   documentKeys,
@@ -9,18 +9,13 @@ import {
   stringMember,
   subsegmentsMember,
 } from './documentJson';
-import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
+import { ANNOTATIONS, CAUSE, FAULT, METADATA, SUBSEGMENTS, XRayEntity } from './entity';
 import { newEntityId } from './ids';
 import { lateMembersJson, placeKey } from './keyOrder';
 import { STREAMING_THRESHOLD, type XRaySegment } from './segment';
 
 const FIXED_KEYS = ['id', 'name', 'start_time', 'in_progress'];
-// The optional keys, by their code in `keyOrder`.
-const ANNOTATIONS = 0;
-const METADATA = 1;
-const SUBSEGMENTS = 2;
-const FAULT = 3;
-const CAUSE = 4;
+// The optional keys, by their code in `keyOrder`: the shared ones (entity.ts), then this kind's own.
 const END_TIME = 5;
 /** `type`, `parent_id`, `trace_id`: set together when the subsegment is sent on its own. */
 const STANDALONE = 6;
@@ -41,55 +36,35 @@ const LATE_KEYS = [
  * are set only when it is sent as its own document. As in XRaySegment, the optional keys are written in
  * the order they were set.
  */
-export class XRaySubsegment {
+export class XRaySubsegment extends XRayEntity {
   id: string;
   name: string;
   start_time: number;
   in_progress: boolean | undefined;
-  annotations: Annotations | undefined;
-  metadata: Metadata | undefined;
-  subsegments: XRaySubsegment[] | undefined;
   fault: boolean | undefined;
-  cause: Cause | undefined;
   end_time: number | undefined;
   type: 'subsegment' | undefined;
   parent_id: string | undefined;
   trace_id: string | undefined;
-  /** The order the optional keys were set in (see keyOrder.ts). */
-  keyOrder: number;
   /** Open subsegments below this one. */
   counter: number;
   segment: XRaySegment | undefined;
   parent: XRaySegment | XRaySubsegment | undefined;
 
   constructor(name: string) {
+    super();
     this.id = newEntityId();
     this.name = name;
     this.start_time = Date.now() / 1000;
     this.in_progress = true;
-    this.annotations = undefined;
-    this.metadata = undefined;
-    this.subsegments = undefined;
     this.fault = undefined;
-    this.cause = undefined;
     this.end_time = undefined;
     this.type = undefined;
     this.parent_id = undefined;
     this.trace_id = undefined;
-    this.keyOrder = 0;
     this.counter = 0;
     this.segment = undefined;
     this.parent = undefined;
-  }
-
-  addAnnotation(key: string, value: string | number | boolean): void {
-    if (this.annotations === undefined) this.keyOrder = placeKey(this.keyOrder, ANNOTATIONS);
-    this.annotations = withAnnotation(this.annotations, key, value);
-  }
-
-  addMetadata(key: string, value: unknown, namespace?: string): void {
-    if (this.metadata === undefined) this.keyOrder = placeKey(this.keyOrder, METADATA);
-    this.metadata = withMetadata(this.metadata, key, value, namespace);
   }
 
   /** `type`, `parent_id` and `trace_id`, for sending this subsegment as its own document. */
@@ -98,12 +73,6 @@ export class XRaySubsegment {
     this.type = 'subsegment';
     this.parent_id = this.parent?.id;
     this.trace_id = this.segment?.trace_id;
-  }
-
-  private setCause(cause: Cause): Cause {
-    this.keyOrder = placeKey(this.keyOrder, CAUSE);
-    this.cause = cause;
-    return cause;
   }
 
   /**
@@ -134,11 +103,6 @@ export class XRaySubsegment {
     // Counted before the push, as in the SDK: streaming may replace this.subsegments meanwhile.
     if (sub.end_time === undefined) this.incrementCounter(sub.counter);
     this.subsegments.push(sub);
-  }
-
-  removeSubsegment(sub: XRaySubsegment): void {
-    const index = this.subsegments?.indexOf(sub) ?? -1;
-    if (index >= 0) this.subsegments?.splice(index, 1);
   }
 
   incrementCounter(additional?: number): void {

@@ -1,0 +1,43 @@
+import type { Cause } from './cause';
+import { type Annotations, type Metadata, withAnnotation, withMetadata } from './entityValues';
+import { placeKey } from './keyOrder';
+import type { XRaySubsegment } from './subsegment';
+
+// The optional keys both kinds of document have, by their code in `keyOrder`: the first five entries
+// of each kind's late-key list, which then goes on with its own.
+export const ANNOTATIONS = 0;
+export const METADATA = 1;
+export const SUBSEGMENTS = 2;
+export const FAULT = 3;
+export const CAUSE = 4;
+
+/** What segments and subsegments share: annotations, metadata, children and the cause, in set order. */
+export abstract class XRayEntity {
+  annotations: Annotations | undefined = undefined;
+  metadata: Metadata | undefined = undefined;
+  subsegments: XRaySubsegment[] | undefined = undefined;
+  cause: Cause | undefined = undefined;
+  /** The order the optional keys were set in (see keyOrder.ts). */
+  keyOrder = 0;
+
+  addAnnotation(key: string, value: string | number | boolean): void {
+    if (this.annotations === undefined) this.keyOrder = placeKey(this.keyOrder, ANNOTATIONS);
+    this.annotations = withAnnotation(this.annotations, key, value);
+  }
+
+  addMetadata(key: string, value: unknown, namespace?: string): void {
+    if (this.metadata === undefined) this.keyOrder = placeKey(this.keyOrder, METADATA);
+    this.metadata = withMetadata(this.metadata, key, value, namespace);
+  }
+
+  removeSubsegment(sub: XRaySubsegment): void {
+    const index = this.subsegments?.indexOf(sub) ?? -1;
+    if (index >= 0) this.subsegments?.splice(index, 1);
+  }
+
+  protected setCause(cause: Cause): Cause {
+    this.keyOrder = placeKey(this.keyOrder, CAUSE);
+    this.cause = cause;
+    return cause;
+  }
+}
