@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocal } from '@sightline/local';
 import autocannon from 'autocannon';
-import { serverEnv, splitVariant } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,17 +53,7 @@ async function count(variant) {
     ],
     { env: { ...serverEnv(local.env), ...overrides }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  const port = await new Promise((resolve, reject) => {
-    let text = '';
-    server.once('exit', (code) =>
-      reject(new Error(`${variant} exited with ${code} (is valgrind installed?)`)),
-    );
-    server.stdout.on('data', (d) => {
-      text += d;
-      const match = /ready (\d+)/.exec(text);
-      if (match) resolve(match[1]);
-    });
-  });
+  const port = await readyPort(server, `${variant} (under valgrind: is it installed?)`);
   const url = `http://127.0.0.1:${port}/api/activities/home`;
   const load = (amount) =>
     new Promise((resolve, reject) =>

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { serverEnv, splitVariant } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,17 +61,12 @@ const server = spawn(
     cwd: import.meta.dirname,
   },
 );
+// Everything the server prints: --trace-gc writes its collections here.
 let out = '';
-const port = await new Promise((resolve, reject) => {
-  server.once('exit', (code) =>
-    reject(new Error(`the ${variant} server exited with ${code} before it was ready`)),
-  );
-  server.stdout.on('data', (d) => {
-    out += d;
-    const match = /ready (\d+)/.exec(out);
-    if (match) resolve(match[1]);
-  });
+server.stdout.on('data', (d) => {
+  out += d;
 });
+const port = await readyPort(server, `the ${variant} server`);
 const url = `http://127.0.0.1:${port}/api/activities/home`;
 const load = (seconds) =>
   new Promise((resolve, reject) =>

@@ -1,5 +1,6 @@
-// The environment every request-overhead server runs with (the benchmark's and the profiler's): all
-// four backends pointed at @sightline/local, nothing inherited from the shell but PATH.
+// What the request-overhead servers share (the benchmark's, the profiler's, the instruction counter's):
+// the environment they run with, all four backends pointed at @sightline/local and nothing inherited
+// from the shell but PATH; variants with settings; and the port a server says it is ready on.
 export function serverEnv(localEnv) {
   return {
     PATH: process.env.PATH,
@@ -26,4 +27,17 @@ export function splitVariant(variant) {
       .map((kv) => kv.split('=')),
   );
   return { name, overrides };
+}
+
+/** The port a request-overhead server prints (`ready <port>`); rejects if it exits first. */
+export function readyPort(server, what) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    server.once('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready`)));
+    server.stdout.on('data', (d) => {
+      out += d;
+      const match = /ready (\d+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+  });
 }

@@ -44,17 +44,25 @@ describe('@sightline/tracing/register (built package, child processes)', () => {
     expect(span?.resource['service.name']).toBe('cjs-script');
   });
 
-  it('the built package makes client spans for http.get and fetch, children of the active span', async () => {
+  /** Runs a fixture that calls `url` twice inside the span `job`; returns its exit and what arrived. */
+  async function runCallingFixture(args: string[], job: string) {
     const url = `${local.env.OTEL_EXPORTER_OTLP_ENDPOINT}/not-otlp`;
-    const result = await run(['--require', '@sightline/tracing/register', script], {
-      ...local.env,
-      OTEL_SERVICE_NAME: 'cjs-script',
-      FIXTURE_CALL_URL: url,
-    });
-    expect(result.code).toBe(0);
+    const result = await run(args, { ...local.env, OTEL_SERVICE_NAME: job, FIXTURE_CALL_URL: url });
     const spans = await local.waitFor(() => (local.spans().length >= 3 ? local.spans() : undefined));
-    const job = spans.find((s) => s.name === 'cjs-job');
-    const clients = spans.filter((s) => s.kindName === 'CLIENT');
+    return {
+      code: result.code,
+      url,
+      job: spans.find((s) => s.name === job),
+      clients: spans.filter((s) => s.kindName === 'CLIENT'),
+    };
+  }
+
+  it('the built package makes client spans for http.get and fetch, children of the active span', async () => {
+    const { code, url, job, clients } = await runCallingFixture(
+      ['--require', '@sightline/tracing/register', script],
+      'cjs-job',
+    );
+    expect(code).toBe(0);
     expect(clients).toHaveLength(2);
     for (const client of clients) {
       expect(client.parentSpanId).toBe(job?.spanId);
@@ -63,16 +71,8 @@ describe('@sightline/tracing/register (built package, child processes)', () => {
   });
 
   it('makes client spans for calls through ESM named imports of node:http bound before tracing started', async () => {
-    const url = `${local.env.OTEL_EXPORTER_OTLP_ENDPOINT}/not-otlp`;
-    const result = await run([namedImports], {
-      ...local.env,
-      OTEL_SERVICE_NAME: 'esm-script',
-      FIXTURE_CALL_URL: url,
-    });
-    expect(result.code).toBe(0);
-    const spans = await local.waitFor(() => (local.spans().length >= 3 ? local.spans() : undefined));
-    const job = spans.find((s) => s.name === 'esm-job');
-    const clients = spans.filter((s) => s.kindName === 'CLIENT');
+    const { code, job, clients } = await runCallingFixture([namedImports], 'esm-job');
+    expect(code).toBe(0);
     expect(clients).toHaveLength(2);
     for (const client of clients) expect(client.parentSpanId).toBe(job?.spanId);
   });
