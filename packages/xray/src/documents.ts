@@ -67,15 +67,13 @@ export class DocumentWriter {
     for (const segment of [...this.waiting]) this.writeSegment(segment);
   }
 
-  private fits(json: string): boolean {
-    return Buffer.byteLength(json) + PROTOCOL_HEADER_BYTES <= this.maxBytes;
-  }
-
   /** Sends `entity` when its JSON fits; says whether it did. */
   private trySend(entity: XRayEntity): boolean {
     const json = serialize(entity);
-    if (json === undefined || !this.fits(json)) return false;
-    this.sink.send(json);
+    if (json === undefined) return false;
+    const bytes = Buffer.byteLength(json);
+    if (bytes + PROTOCOL_HEADER_BYTES > this.maxBytes) return false;
+    this.sink.send(json, bytes);
     return true;
   }
 

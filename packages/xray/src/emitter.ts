@@ -3,15 +3,19 @@ import { isIPv4 } from 'node:net';
 import { type BackendReport, DropCounter, diagnostics, settleWithin } from '@sightline/core';
 
 const PROTOCOL_HEADER = '{"format":"json","version":1}\n';
-export const PROTOCOL_HEADER_BYTES = Buffer.byteLength(PROTOCOL_HEADER);
+const PROTOCOL_HEADER_BUFFER = Buffer.from(PROTOCOL_HEADER);
+export const PROTOCOL_HEADER_BYTES = PROTOCOL_HEADER_BUFFER.length;
 
 /**
  * Our transport seam: it takes finished, serialized documents. The UDP daemon emitter is the only one
  * today; an OTLP transport (X-Ray's OTLP endpoint) can take its place without touching the API.
  */
 export interface DocumentSink {
-  /** Queues one serialized (sub)segment document; never throws. */
-  send(json: string): void;
+  /**
+   * Queues one serialized (sub)segment document; never throws. `bytes` is its UTF-8 length when the
+   * caller already measured it (the datagram is then written in one piece, without measuring again).
+   */
+  send(json: string, bytes?: number): void;
   /** Resolves when everything handed over has left (or `timeoutMs` passed). */
   flush(timeoutMs: number): Promise<void>;
   close(timeoutMs: number): Promise<void>;
@@ -21,6 +25,17 @@ export interface DocumentSink {
 }
 
 const log = diagnostics('xray');
+
+/**
+ * The header line and the document in one buffer, written in place: concatenating the two strings
+ * first copied every document once more (about 1.4 KB per request at the benchmark's segment size).
+ */
+function datagram(json: string, bytes: number): Buffer {
+  const buffer = Buffer.allocUnsafe(PROTOCOL_HEADER_BYTES + bytes);
+  PROTOCOL_HEADER_BUFFER.copy(buffer, 0);
+  buffer.write(json, PROTOCOL_HEADER_BYTES, 'utf8');
+  return buffer;
+}
 
 /**
  * One UDP socket of our own per backend (the SDK's emitter is a process-wide singleton that reports
@@ -111,12 +126,12 @@ export class UdpEmitter implements DocumentSink {
     return this.queue.length + this.inFlight;
   }
 
-  send(json: string): void {
+  send(json: string, bytes = Buffer.byteLength(json)): void {
     if (this.closed || this.pending >= this.maxPending) {
       this.drop(this.closed ? 'after_shutdown' : 'queue_full');
       return;
     }
-    this.queue.push(Buffer.from(PROTOCOL_HEADER + json));
+    this.queue.push(datagram(json, bytes));
     this.schedule();
   }
 
