@@ -8,10 +8,12 @@ import { packageBuild } from '../../tsup.config.base';
 // - the ESM entry re-exports it, so ESM and CommonJS importers share one SDK and one state;
 // - `register` imports it instead of carrying a copy of its own.
 // Not bundled: `@opentelemetry/api` (a peer dependency: the application and its instrumentations
-// must share one), the OTLP exporter (loaded lazily, at the first export), and `@sightline/core`.
+// must share one), OpenTelemetry's OTLP transport and transformer (loaded lazily, at the first export;
+// only their HTTP transport is used, the serializer is ours), and `@sightline/core`.
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-const NOT_BUNDLED = /^(?!@opentelemetry\/api$|@opentelemetry\/exporter-trace-otlp-proto$|@sightline\/)/;
+const NOT_BUNDLED =
+  /^(?!@opentelemetry\/api$|@opentelemetry\/otlp-exporter-base(\/node-http)?$|@opentelemetry\/otlp-transformer$|@sightline\/)/;
 
 /** `import … from './index.cjs'` for what `register` and the ESM entry would otherwise rebuild. */
 const useTheOneBundle: EsbuildPlugin = {

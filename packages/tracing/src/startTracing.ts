@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
@@ -16,13 +15,13 @@ import { BoundedSpanProcessor, CountingExporter, DeliveryState } from './deliver
 import { describeTracing } from './describe';
 import { enableInstrumentations } from './instrumentations';
 import type { ResolvedTracingConfig } from './options';
+import { createOtlpHttpExporter } from './otlpExporter';
 import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
 import { buildResource } from './resource';
 import { createSampler, XRayRootAwareSampler } from './samplers';
 import { TRACER_NAME } from './spans';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-type OtlpExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
 
 /** The tracing backend the facade drives. None of its methods throws or rejects. */
 export interface TracingBackend extends BackendLifecycle {
@@ -75,24 +74,23 @@ const load = createRequire(import.meta.url);
 
 function createExporter(config: ResolvedTracingConfig): SpanExporter {
   if (config.exporter === 'console') return new ConsoleSpanExporter();
-  return new LazyExporter(() => {
-    const otlp = load('@opentelemetry/exporter-trace-otlp-proto') as {
-      OTLPTraceExporter: typeof OTLPTraceExporter;
-    };
-    return new otlp.OTLPTraceExporter({
-      url: config.url,
-      headers: { ...config.headers },
-      // CompressionAlgorithm's values are these strings; its enum lives in otlp-exporter-base (not a dependency).
-      compression: config.compression as OtlpExporterConfig['compression'],
-      timeoutMillis: config.timeoutMs,
-    });
-  });
+  return new LazyExporter(() =>
+    createOtlpHttpExporter(
+      {
+        url: config.url,
+        headers: { ...config.headers },
+        compression: config.compression,
+        timeoutMillis: config.timeoutMs,
+      },
+      load,
+    ),
+  );
 }
 
 /**
  * The OTLP exporter, loaded when the first batch leaves (seconds after start-up, from a timer): its
- * module graph (HTTP transport, protobuf writer) was a fifth of tracing's start-up time, paid before the
- * service could answer its first request.
+ * module graph (HTTP transport, configuration, self-metrics) was a fifth of tracing's start-up time,
+ * paid before the service could answer its first request.
  */
 export class LazyExporter implements SpanExporter {
   private inner: SpanExporter | undefined;
