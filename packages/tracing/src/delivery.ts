@@ -106,9 +106,10 @@ export class CountingExporter implements SpanExporter {
 }
 
 /**
- * Sits in front of OTel's BatchSpanProcessor and keeps the queue bound itself, so every dropped span
- * is counted by reason (the processor alone only logs a debug line). The processor never sees more
- * than `maxQueueSize` spans, so it never drops on its own.
+ * Sits in front of the batching processor (`EncodingBatchProcessor` for OTLP, OTel's
+ * BatchSpanProcessor for the console and test exporters) and keeps the queue bound itself, so every
+ * dropped span is counted by reason (BatchSpanProcessor alone only logs a debug line). The processor
+ * never sees more than `maxQueueSize` spans, so it never drops on its own.
  */
 export class BoundedSpanProcessor implements SpanProcessor {
   private closed = false;

@@ -1,5 +1,6 @@
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ProtoWriter, writeTraceRequest } from './otlpProtobuf';
+import { encodeTraceRequest } from './otlpProtobuf';
 
 /** What the lazily loaded exporter is made from: OpenTelemetry's OTLP/HTTP transport and our serializer. */
 export interface OtlpHttpOptions {
@@ -9,31 +10,41 @@ export interface OtlpHttpOptions {
   timeoutMillis: number;
 }
 
+/** An export request already written (`SpanBatchEncoder.take()`); `length` is its number of spans. */
+export interface EncodedBatch {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+}
+
+/** Sends encoded batches: OpenTelemetry's OTLP/HTTP transport, or a test's fake. */
+export interface BatchTransport {
+  export(batch: EncodedBatch, done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+}
+
+/** An OTLP/HTTP exporter that takes span arrays (the console-less `SpanExporter` form) and encoded batches. */
+export type OtlpHttpExporter = SpanExporter & BatchTransport;
+
 type ExporterBase = typeof import('@opentelemetry/otlp-exporter-base');
 type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
 type Transformer = typeof import('@opentelemetry/otlp-transformer');
 
 /**
- * An OTLP/HTTP protobuf span exporter: OpenTelemetry's transport (retries, timeout, gzip, concurrency
- * bound, partial-success handling) with our serializer (`otlpProtobuf.ts`). `load` is `require`: the
- * transport is loaded with the first batch, never at start-up.
+ * An OTLP/HTTP protobuf exporter: OpenTelemetry's transport (retries, timeout, gzip, the bound on
+ * exports in flight, partial-success handling) with our serializer (`otlpProtobuf.ts`). It takes a span
+ * array or a batch encoded as its spans ended. `load` is `require`: the transport is loaded with the
+ * first batch, never at start-up.
  */
 export function createOtlpHttpExporter(
   options: OtlpHttpOptions,
   load: (id: string) => unknown,
-): SpanExporter {
+): OtlpHttpExporter {
   const base = load('@opentelemetry/otlp-exporter-base') as ExporterBase;
   const http = load('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const transformer = load('@opentelemetry/otlp-transformer') as Transformer;
-  const writer = new ProtoWriter();
   const serializer = {
-    serializeRequest(spans: ReadableSpan[]): Uint8Array {
-      try {
-        writeTraceRequest(writer, spans);
-        return writer.take();
-      } finally {
-        writer.pos = 0;
-      }
+    serializeRequest(items: ReadableSpan[] | EncodedBatch): Uint8Array {
+      return Array.isArray(items) ? encodeTraceRequest(items) : (items as EncodedBatch).bytes;
     },
     deserializeResponse: transformer.ProtobufTraceSerializer.deserializeResponse,
   };
@@ -48,8 +59,9 @@ export function createOtlpHttpExporter(
     serializer,
     // The component type OpenTelemetry's own OTLP/HTTP span exporter reports in its self-metrics.
     'otlp_http_span_exporter',
+    // Counts items by `length`: a span array's, or an encoded batch's number of spans.
     transformer.TraceExporterMetricsHelper,
     undefined, // no meter provider: self-metrics go to the API's no-op meter, as OpenTelemetry's exporter's do by default
   );
-  return new base.OTLPExporterBase(delegate);
+  return new base.OTLPExporterBase(delegate) as unknown as OtlpHttpExporter;
 }

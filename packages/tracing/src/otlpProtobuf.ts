@@ -154,6 +154,13 @@ export class ProtoWriter {
     this.pos += Buffer.from(this.buf.buffer, this.buf.byteOffset).write(value, this.pos, 'utf8');
   }
 
+  /** Appends what `other` wrote, as it is. */
+  raw(other: ProtoWriter): void {
+    this.ensure(other.pos);
+    this.buf.set(other.buf.subarray(0, other.pos), this.pos);
+    this.pos += other.pos;
+  }
+
   bytes(value: Uint8Array): void {
     this.varint32(value.length);
     this.ensure(value.length);
@@ -214,23 +221,92 @@ function varintSize(value: number): number {
   return 5;
 }
 
-/** Writes an export request of `spans`, grouped by resource and then by instrumentation scope. */
-export function writeTraceRequest(w: ProtoWriter, spans: readonly ReadableSpan[]): void {
-  const byResource = new Map<
-    ReadableSpan['resource'],
-    Map<ReadableSpan['instrumentationScope'], ReadableSpan[]>
-  >();
-  for (const span of spans) {
-    let byScope = byResource.get(span.resource);
-    if (byScope === undefined) {
-      byScope = new Map();
-      byResource.set(span.resource, byScope);
+type Resource = ReadableSpan['resource'];
+type Scope = ReadableSpan['instrumentationScope'];
+
+/** The spans of one resource and instrumentation scope, each already written as `ScopeSpans.spans`. */
+interface SpanGroup {
+  readonly resource: Resource;
+  readonly scope: Scope;
+  readonly spans: ProtoWriter;
+}
+
+/** Past this many (resource, scope) groups, groups with no span in a batch are forgotten when it is taken. */
+const KEPT_GROUPS = 64;
+
+/**
+ * Encodes spans one at a time as they end, so that a batch waiting for export is a few buffers of
+ * bytes instead of a graph of span objects the garbage collector copies and promotes; `take()` then
+ * writes the `ExportTraceServiceRequest` (grouped by resource, then scope, in the order first seen, as
+ * OpenTelemetry's serializer groups them). Buffers are reused from batch to batch.
+ */
+export class SpanBatchEncoder {
+  private groups: SpanGroup[] = [];
+  /** The groups that have spans in the current batch, in the order they got their first. */
+  private batch: SpanGroup[] = [];
+  private last: SpanGroup | undefined;
+  private readonly out = new ProtoWriter();
+  /** Spans in the current batch. */
+  count = 0;
+
+  /** Adds one span to the batch; on a failure the batch is as it was. */
+  add(span: ReadableSpan): void {
+    let group = this.last;
+    if (
+      group === undefined ||
+      group.resource !== span.resource ||
+      group.scope !== span.instrumentationScope
+    ) {
+      group = this.groupOf(span.resource, span.instrumentationScope);
+      this.last = group;
     }
-    const list = byScope.get(span.instrumentationScope);
-    if (list === undefined) byScope.set(span.instrumentationScope, [span]);
-    else list.push(span);
+    const w = group.spans;
+    const start = w.pos;
+    try {
+      w.tag(2, WIRE_LEN); // ScopeSpans.spans
+      writeSpan(w, span);
+    } catch (error) {
+      w.pos = start;
+      throw error;
+    }
+    if (start === 0) this.batch.push(group);
+    this.count++;
   }
-  for (const [resource, byScope] of byResource) {
+
+  private groupOf(resource: Resource, scope: Scope): SpanGroup {
+    for (const g of this.groups) if (g.resource === resource && g.scope === scope) return g;
+    const group = { resource, scope, spans: new ProtoWriter(4096) };
+    this.groups.push(group);
+    return group;
+  }
+
+  /** The export request of the spans added since the last `take()` (a copy), and an empty batch. */
+  take(): Uint8Array {
+    const w = this.out;
+    const batch = this.batch;
+    try {
+      const done = new Set<Resource>();
+      for (let i = 0; i < batch.length; i++) {
+        const resource = batch[i]!.resource;
+        if (done.has(resource)) continue;
+        done.add(resource);
+        this.writeResourceSpans(resource, i);
+      }
+      return w.take();
+    } finally {
+      // Even when writing failed: a batch that cannot be written is dropped, not retried forever.
+      w.pos = 0;
+      for (const group of batch) group.spans.pos = 0;
+      this.batch = [];
+      this.count = 0;
+      this.last = undefined;
+      if (this.groups.length > KEPT_GROUPS) this.groups = [];
+    }
+  }
+
+  /** One `ResourceSpans`: the resource and its groups of the batch, from the `first`-th on. */
+  private writeResourceSpans(resource: Resource, first: number): void {
+    const w = this.out;
     w.tag(1, WIRE_LEN); // ExportTraceServiceRequest.resource_spans
     const resourceSpans = w.begin();
     w.tag(1, WIRE_LEN); // ResourceSpans.resource
@@ -239,17 +315,16 @@ export function writeTraceRequest(w: ProtoWriter, spans: readonly ReadableSpan[]
     w.tag(2, WIRE_VARINT); // Resource.dropped_attributes_count
     w.varint32(0);
     w.end(res);
-    for (const [scope, scoped] of byScope) {
+    for (let j = first; j < this.batch.length; j++) {
+      const group = this.batch[j]!;
+      if (group.resource !== resource) continue;
       w.tag(2, WIRE_LEN); // ResourceSpans.scope_spans
       const scopeSpans = w.begin();
-      writeScope(w, scope);
-      for (const span of scoped) {
-        w.tag(2, WIRE_LEN); // ScopeSpans.spans
-        writeSpan(w, span);
-      }
-      if (scope.schemaUrl) {
+      writeScope(w, group.scope);
+      w.raw(group.spans);
+      if (group.scope.schemaUrl) {
         w.tag(3, WIRE_LEN);
-        w.string(scope.schemaUrl);
+        w.string(group.scope.schemaUrl);
       }
       w.end(scopeSpans);
     }
@@ -259,6 +334,13 @@ export function writeTraceRequest(w: ProtoWriter, spans: readonly ReadableSpan[]
     }
     w.end(resourceSpans);
   }
+}
+
+/** The `ExportTraceServiceRequest` of `spans`, in one call. */
+export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+  const encoder = new SpanBatchEncoder();
+  for (const span of spans) encoder.add(span);
+  return encoder.take();
 }
 
 function writeScope(w: ProtoWriter, scope: ReadableSpan['instrumentationScope']): void {

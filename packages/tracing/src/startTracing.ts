@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
   type BackendLifecycle,
@@ -13,9 +18,10 @@ import {
 } from '@sightline/core';
 import { BoundedSpanProcessor, CountingExporter, DeliveryState } from './delivery';
 import { describeTracing } from './describe';
+import { EncodingBatchProcessor } from './encodingProcessor';
 import { enableInstrumentations } from './instrumentations';
 import type { ResolvedTracingConfig } from './options';
-import { createOtlpHttpExporter } from './otlpExporter';
+import { type BatchTransport, createOtlpHttpExporter } from './otlpExporter';
 import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
 import { buildResource } from './resource';
 import { createSampler, XRayRootAwareSampler } from './samplers';
@@ -72,42 +78,21 @@ class SightlineTracerProvider extends NodeTracerProvider {
 
 const load = createRequire(import.meta.url);
 
-function createExporter(config: ResolvedTracingConfig): SpanExporter {
-  if (config.exporter === 'console') return new ConsoleSpanExporter();
-  return new LazyExporter(() =>
-    createOtlpHttpExporter(
-      {
-        url: config.url,
-        headers: { ...config.headers },
-        compression: config.compression,
-        timeoutMillis: config.timeoutMs,
-      },
-      load,
-    ),
-  );
-}
-
 /**
- * The OTLP exporter, loaded when the first batch leaves (seconds after start-up, from a timer): its
- * module graph (HTTP transport, configuration, self-metrics) was a fifth of tracing's start-up time,
- * paid before the service could answer its first request.
+ * The OTLP/HTTP transport, created when the first batch leaves (seconds after start-up, from a timer):
+ * its module graph (HTTP transport, configuration, self-metrics) was a fifth of tracing's start-up
+ * time, paid before the service could answer its first request.
  */
-export class LazyExporter implements SpanExporter {
-  private inner: SpanExporter | undefined;
-  constructor(private readonly create: () => SpanExporter) {}
-
-  export(spans: Parameters<SpanExporter['export']>[0], done: Parameters<SpanExporter['export']>[1]): void {
-    this.inner ??= this.create();
-    this.inner.export(spans, done);
-  }
-
-  async forceFlush(): Promise<void> {
-    await this.inner?.forceFlush?.();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.inner?.shutdown();
-  }
+function createOtlpTransport(config: ResolvedTracingConfig): BatchTransport {
+  return createOtlpHttpExporter(
+    {
+      url: config.url,
+      headers: { ...config.headers },
+      compression: config.compression,
+      timeoutMillis: config.timeoutMs,
+    },
+    load,
+  );
 }
 
 function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
@@ -151,26 +136,34 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
 
   let provider: SightlineTracerProvider;
   let state: DeliveryState;
-  let exporter: CountingExporter;
+  let exporter: CountingExporter | undefined;
   try {
     state = new DeliveryState(config.batch.maxQueueSize, diag);
-    exporter = new CountingExporter(deps.exporter ?? createExporter(config), state, {
-      url: config.exporter === 'console' ? 'console' : config.url,
-      honeycomb: config.honeycomb !== undefined,
-      redaction: config.redaction,
-      diag,
-    });
-    const batch = new BatchSpanProcessor(exporter, {
-      maxQueueSize: config.batch.maxQueueSize,
-      maxExportBatchSize: config.batch.maxExportBatchSize,
-      scheduledDelayMillis: config.batch.scheduledDelayMs,
-      exportTimeoutMillis: config.batch.exportTimeoutMs,
-    });
+    const url = config.exporter === 'console' ? 'console' : config.url;
+    const delivery = { url, honeycomb: config.honeycomb !== undefined, redaction: config.redaction, diag };
+    let batching: SpanProcessor;
+    if (deps.exporter === undefined && config.exporter !== 'console') {
+      // OTLP: spans are encoded as they end (EncodingBatchProcessor), the transport loads with the first batch.
+      batching = new EncodingBatchProcessor(() => createOtlpTransport(config), state, {
+        ...delivery,
+        maxExportBatchSize: config.batch.maxExportBatchSize,
+        scheduledDelayMs: config.batch.scheduledDelayMs,
+        exportTimeoutMs: config.batch.exportTimeoutMs,
+      });
+    } else {
+      exporter = new CountingExporter(deps.exporter ?? new ConsoleSpanExporter(), state, delivery);
+      batching = new BatchSpanProcessor(exporter, {
+        maxQueueSize: config.batch.maxQueueSize,
+        maxExportBatchSize: config.batch.maxExportBatchSize,
+        scheduledDelayMillis: config.batch.scheduledDelayMs,
+        exportTimeoutMillis: config.batch.exportTimeoutMs,
+      });
+    }
     provider = new SightlineTracerProvider({
       resource: buildResource(config),
       idGenerator: createIdGenerator(config.idGenerator),
       sampler: new XRayRootAwareSampler(createSampler(config)),
-      spanProcessors: [new BoundedSpanProcessor(batch, state)],
+      spanProcessors: [new BoundedSpanProcessor(batching, state)],
     });
     // Registered one by one (not provider.register()) to know what is ours to unregister, and to
     // notice a provider someone else registered first: two providers would split the traces.
@@ -196,7 +189,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
   }
 
   let final: BackendReport | undefined;
-  const flushAll = () => provider.forceFlush().then(() => exporter.forceFlush());
+  const flushAll = () => provider.forceFlush().then(() => exporter?.forceFlush());
   // The first call's deadline counts; later calls get the same promise (idempotent).
   let shutdownTimeout: number | undefined;
   const doShutdown = runOnce(async (): Promise<BackendReport> => {

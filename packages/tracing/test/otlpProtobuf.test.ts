@@ -17,13 +17,15 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtoWriter, writeTraceRequest } from '../src/otlpProtobuf';
+import { encodeTraceRequest, ProtoWriter, SpanBatchEncoder } from '../src/otlpProtobuf';
 
 // Our serializer must write exactly what OpenTelemetry's writes: the same bytes, for every span shape.
 
-function ours(spans: ReadableSpan[], writer = new ProtoWriter(16)): Uint8Array {
-  writeTraceRequest(writer, spans);
-  return writer.take();
+/** Through an encoder that is reused, span by span, as the export pipeline uses it. */
+function ours(spans: ReadableSpan[], encoder = new SpanBatchEncoder()): Uint8Array {
+  for (const span of spans) encoder.add(span);
+  expect(encoder.count).toBe(spans.length);
+  return encoder.take();
 }
 
 function theirs(spans: ReadableSpan[]): Uint8Array {
@@ -120,19 +122,40 @@ describe('OTLP protobuf serializer', () => {
     expect(ours([])).toHaveLength(0);
   });
 
-  it('keeps its buffer between requests without carrying bytes over', () => {
+  it('keeps its buffers between batches without carrying spans or bytes over', () => {
     const { provider, spans } = recorder();
     provider
       .getTracer('t')
       .startSpan('first', { attributes: { big: 'z'.repeat(5000) } })
       .end();
-    const writer = new ProtoWriter(16);
-    const first = ours(spans(), writer);
+    provider.getTracer('u').startSpan('other scope').end();
+    const encoder = new SpanBatchEncoder();
+    const first = ours(spans(), encoder);
+    // A later batch from another resource, in which the first batch's scopes have no span.
     const small = recorder();
     small.provider.getTracer('t').startSpan('second').end();
-    const second = ours(small.spans(), writer);
+    const second = ours(small.spans(), encoder);
     expect(Buffer.from(first)).toEqual(Buffer.from(theirs(spans())));
     expect(Buffer.from(second)).toEqual(Buffer.from(theirs(small.spans())));
+    expect(encoder.take()).toHaveLength(0);
+  });
+
+  it('leaves the batch as it was when a span cannot be written', () => {
+    const { provider, spans } = recorder();
+    provider.getTracer('t').startSpan('good').end();
+    const good = spans()[0]!;
+    const broken = { ...good, name: 'broken', spanContext: () => good.spanContext(), status: undefined };
+    const encoder = new SpanBatchEncoder();
+    encoder.add(good);
+    expect(() => encoder.add(broken as unknown as ReadableSpan)).toThrow();
+    expect(encoder.count).toBe(1);
+    expect(Buffer.from(encoder.take())).toEqual(Buffer.from(theirs([good])));
+  });
+
+  it('encodes a whole array in one call', () => {
+    const { provider, spans } = recorder();
+    provider.getTracer('t').startSpan('one').end();
+    expect(Buffer.from(encodeTraceRequest(spans()))).toEqual(Buffer.from(theirs(spans())));
   });
 
   it('writes the same bytes for any attribute values (property)', () => {
