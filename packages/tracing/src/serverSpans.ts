@@ -125,8 +125,14 @@ function onRequest(
     const parent = propagation.extract(LinkedContext.ROOT, request.headers);
     const attributes: Attributes = {};
     const { spanName } = methodAttributes(request.method ?? 'GET', attributes);
-    addRequestAttributes(request, attributes);
-    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER, attributes }, parent);
+    // Attributes are set after the start, in one pass: the SDK copies start-time attributes three
+    // times (two sanitizing passes, then into the span), and none of our samplers reads them. An
+    // unsampled request skips them altogether.
+    const span = tracer.startSpan(spanName, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      addRequestAttributes(request, attributes);
+      span.setAttributes(attributes);
+    }
     // setHttpRoute (OpenTelemetry's convention) finds the span and records the route here.
     const rpc = { type: RPCType.HTTP as const, span } as { type: RPCType.HTTP; span: Span; route?: string };
     ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
