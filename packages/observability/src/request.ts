@@ -12,7 +12,7 @@ import {
 } from './runtime';
 import type { TraceIds } from './types';
 
-/** What one request carries from its start to its 'finish'. */
+/** What one request carries from its start to its response's 'close'. */
 export interface RequestState {
   readonly ids: TraceIds | undefined;
   readonly segment: RequestSegment | undefined;
@@ -87,9 +87,9 @@ export function beginRequest(
   }
   setTraceHeader(res, segment, ids);
   const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
-  // One state and one listener function for every request: no closures per request.
+  // One state and one listener function for every request: no closures per request. 'close' alone:
+  // a response emits it after 'finish' as well as when cut off, and each listener costs an add.
   states.set(res, state);
-  res.on('finish', onResponseDone);
   res.on('close', onResponseDone);
   return state;
 }

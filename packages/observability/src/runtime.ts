@@ -48,7 +48,7 @@ export function currentTraceIds(rt: Runtime): TraceIds | undefined {
 }
 
 // Set synchronously around log calls made outside the request's async context (the access log is
-// written from the response's 'finish' event), so those lines still carry the request's ids.
+// written from the response's 'close' event), so those lines still carry the request's ids.
 let forcedIds: TraceIds | undefined;
 
 /** Sets the forced ids and returns the previous ones (`withIds` without a closure, for the hot path). */

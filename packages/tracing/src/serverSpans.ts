@@ -142,8 +142,8 @@ function onRequest(
     const traced = response as TracedResponse;
     traced[BOUND] = { ctx, emit: response.emit as Emit, span, request, rpc };
     traced.emit = emitInContext;
-    // Shared listeners (no closure per request); the first of the two ends the span.
-    traced.on('finish', endServerSpan);
+    // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
+    // as well as when cut off.
     traced.on('close', endServerSpan);
   } catch {
     // Tracing must never cost the request: serve it untraced.

@@ -46,7 +46,7 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
     });
     next(err);
   };
-  // The server span (ended on 'finish', before our own listener runs) asks for the route itself.
+  // The server span (ended on 'close', before our own listener runs) asks for the route itself.
   if (rt.tracing?.backend.active) rt.tracing.module.addRouteResolver(routeOf);
 
   return function sightlineExpress(req, res, next) {
