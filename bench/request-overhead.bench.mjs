@@ -142,24 +142,26 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 await local.close();
 
-const bare = {
-  rps: median(results.bare.rps),
-  p99: median(results.bare.p99),
-  startup: median(results.bare.startup),
-  cpu: median(results.bare.cpu),
-};
 console.log(
   '\n| variant | req/s | vs bare | p99 ms | vs bare | server CPU µs/req | CPU-bound throughput vs bare | start-up to first response | vs bare | errors |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+// Ratios are paired by round (each variant against the bare run of the same round, minutes apart at
+// most) and then the median is taken: this machine's speed drifts by tens of percent over a run, and a
+// ratio of two medians from different moments carried that drift into the result.
+const pairedMedian = (v, key, ratio) => median(results[v][key].map((x, i) => ratio(x, results.bare[key][i])));
 for (const v of VARIANTS) {
   const rps = median(results[v].rps);
   const p99 = median(results[v].p99);
   const startup = median(results[v].startup);
   const cpu = median(results[v].cpu);
-  const delta = startup - bare.startup;
+  const delta = pairedMedian(v, 'startup', (x, b) => x - b);
+  const rpsShare = pairedMedian(v, 'rps', (x, b) => x / b);
+  const p99Ratio = pairedMedian(v, 'p99', (x, b) => x / b);
+  const cpuShare = pairedMedian(v, 'cpu', (x, b) => b / x);
   console.log(
-    `| ${labelOf(v)} | ${rps.toFixed(0)} | ${((rps / bare.rps) * 100).toFixed(0)} % | ${p99} | ${(p99 / bare.p99).toFixed(2)}× | ${cpu.toFixed(0)} | ${((bare.cpu / cpu) * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
+    `| ${labelOf(v)} | ${rps.toFixed(0)} | ${(rpsShare * 100).toFixed(0)} % | ${p99} | ${p99Ratio.toFixed(2)}× | ${cpu.toFixed(0)} | ${(cpuShare * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
   );
 }
+console.log('(each "vs bare" is the median over rounds of the ratio to the same round\'s bare run)');
 console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);
