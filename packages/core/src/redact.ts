@@ -89,8 +89,10 @@ function withGlobal(re: RegExp): RegExp {
   return re.flags.includes('g') ? re : new RegExp(re.source, `${re.flags}g`);
 }
 
+const FIELD_NAME_SEPARATORS = /[-_.\s]/g;
+
 export function normalizeFieldName(name: string): string {
-  return name.toLowerCase().replace(/[-_.\s]/g, '');
+  return name.toLowerCase().replace(FIELD_NAME_SEPARATORS, '');
 }
 
 export function createRedactionPolicy(options: RedactionOptions = {}): RedactionPolicy {

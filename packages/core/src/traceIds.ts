@@ -8,13 +8,15 @@ const OTEL_TRACE_ID = /^[0-9a-f]{32}$/;
 const XRAY_TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const ALL_ZERO = /^[0-]*$/;
+/** Hoisted: a regular-expression literal in a function body is a new object on every call. */
+const ZERO_XRAY_TRACE_ID = /^1-0{8}-0{24}$/;
 
 export function isValidOtelTraceId(id: string): boolean {
   return OTEL_TRACE_ID.test(id) && !ALL_ZERO.test(id);
 }
 
 export function isValidXRayTraceId(id: string): boolean {
-  return XRAY_TRACE_ID.test(id) && !/^1-0{8}-0{24}$/.test(id);
+  return XRAY_TRACE_ID.test(id) && !ZERO_XRAY_TRACE_ID.test(id);
 }
 
 /** A span id (OTel) or segment id (X-Ray): 16 hex digits, not all zero. */

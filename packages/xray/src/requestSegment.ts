@@ -121,10 +121,13 @@ export function incomingTrace(req: RequestInfo, ids: SegmentIds | undefined): In
   return { traceId: newTraceId(), parentId: undefined, sampled: ids?.sampled };
 }
 
+/** Hoisted: a regular-expression literal in a function body is a new object on every call. */
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 /** `http.request` as X-Ray wants it: client_ip from the first `X-Forwarded-For` entry when present. */
 export function httpRequestFields(req: RequestInfo, policy: RedactionPolicy): Record<string, unknown> {
   const host = req.host ?? headerValue(req.headers, 'host') ?? '';
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(req.url);
+  const absolute = ABSOLUTE_URL.test(req.url);
   const url = absolute ? req.url : `${req.protocol ?? 'http'}://${host}${req.url}`;
   const forwarded = headerValue(req.headers, 'x-forwarded-for');
   const out: Record<string, unknown> = {

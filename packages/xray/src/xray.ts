@@ -82,16 +82,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+// Hoisted: a regular-expression literal in a function body is a new object on every call.
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+const QUERY_OR_FRAGMENT = /[?#]/;
+
 /** The path of an absolute or path-only URL, without query or fragment. */
 function urlPath(url: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+  if (ABSOLUTE_URL.test(url)) {
     try {
       return new URL(url).pathname;
     } catch {
       return url;
     }
   }
-  const end = url.search(/[?#]/);
+  const end = url.search(QUERY_OR_FRAGMENT);
   return end === -1 ? url : url.slice(0, end);
 }
 

@@ -125,8 +125,11 @@ function convertSpan(
   };
 }
 
+const HEX = /^[0-9a-f]+$/;
+const ZEROS = /^0+$/;
+
 function isValidId(hex: string, length: number): boolean {
-  return hex.length === length && /^[0-9a-f]+$/.test(hex) && !/^0+$/.test(hex);
+  return hex.length === length && HEX.test(hex) && !ZEROS.test(hex);
 }
 
 /** OTLP/JSON spells ids as hex (not base64, unlike the generic protobuf JSON mapping). */
