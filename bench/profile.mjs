@@ -2,10 +2,12 @@
 // benchmark: after a warm-up (the JIT compiles the hot paths first), it records one of
 //   --mode cpu   (default) self time by package and the hottest functions, in µs per request;
 //   --mode heap  bytes allocated per request, by package and function (collected objects included);
+//   --mode survivors  bytes per request that outlived a young-generation collection (promoted, or
+//                live at the end), by package and function: what the scavenger copies;
 //   --mode gc    scavenges and mark-compacts, and their main-thread time per request;
 // and always the server's CPU time per request by thread (main thread vs V8's and libuv's workers).
 //
-//   node bench/profile.mjs sightline [--mode cpu|heap|gc] [--warmup 5] [--seconds 6] [--top 40]
+//   node bench/profile.mjs sightline [--mode cpu|heap|survivors|gc] [--warmup 5] [--seconds 6] [--top 40]
 //   node bench/profile.mjs sightline:tracing+xray --node-args="--max-semi-space-size=32"
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -93,7 +95,8 @@ const requests = result.requests.total;
 console.log(`${variant}: ${requests} requests measured, ${result.requests.average.toFixed(0)} req/s`);
 printThreads();
 if (mode === 'gc') printCollections();
-else if (mode === 'heap') printAllocations(JSON.parse(readFileSync(profileFile, 'utf8')));
+else if (mode === 'heap' || mode === 'survivors')
+  printAllocations(JSON.parse(readFileSync(profileFile, 'utf8')));
 else printCpu(JSON.parse(readFileSync(profileFile, 'utf8')));
 
 /** CPU time (µs) of each thread of `pid`, by thread id: user and system (kernel) time. */

@@ -5,7 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
 const out = process.env.SIGHTLINE_PROFILE_OUT;
-const heap = process.env.SIGHTLINE_PROFILE_KIND === 'heap';
+// `survivors`: only objects that outlived a young-generation collection stay in the samples.
+const kind = process.env.SIGHTLINE_PROFILE_KIND;
+const heap = kind === 'heap' || kind === 'survivors';
 if (out) {
   const session = new Session();
   session.connect();
@@ -15,7 +17,7 @@ if (out) {
       session.post('HeapProfiler.startSampling', {
         samplingInterval: 4096,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMinorGC: kind === 'heap',
       });
     } else {
       session.post('Profiler.start');
