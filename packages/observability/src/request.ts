@@ -108,7 +108,11 @@ const states = new WeakMap<ServerResponse, ActiveRequest>();
 
 function onResponseDone(this: ServerResponse): void {
   const state = states.get(this);
-  if (state) finishRequest(state, this);
+  if (state === undefined) return;
+  // Removed now rather than when the response is collected: an entry keeps its state (and through it
+  // the request) reachable from the map, and the young-generation collector copied whole requests.
+  states.delete(this);
+  finishRequest(state, this);
 }
 
 /** The state of one request; a class so that a request allocates one object, not a set of closures. */
