@@ -11,6 +11,22 @@ import { packageBuild } from '../../tsup.config.base';
 // must share one), OpenTelemetry's OTLP transport and transformer (loaded lazily, at the first export;
 // only their HTTP transport is used, the serializer is ours), and `@sightline/core`.
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+type TsupPlugin = NonNullable<Options['plugins']>[number];
+
+/**
+ * The bundled SDK's Tracer imports the API as a namespace (`import * as api`), which esbuild wraps in
+ * `__toESM`: a copy whose every property is one shared getter, `() => from[key]`. Each `api.context`,
+ * `api.trace`… in `startSpan` then paid a getter call and a megamorphic lookup, on every span. The
+ * API's CommonJS exports object already has every name, so the bundle uses it as it is.
+ */
+const API_NAMESPACE = '__toESM(require("@opentelemetry/api"))';
+const plainApiNamespace: TsupPlugin = {
+  name: 'plain-api-namespace',
+  renderChunk(code) {
+    if (this.format !== 'cjs' || !code.includes(API_NAMESPACE)) return undefined;
+    return { code: code.replaceAll(API_NAMESPACE, 'require("@opentelemetry/api")') };
+  },
+};
 
 const NOT_BUNDLED =
   /^(?!@opentelemetry\/api$|@opentelemetry\/otlp-exporter-base(\/node-http)?$|@opentelemetry\/otlp-transformer$|@sightline\/)/;
@@ -35,6 +51,7 @@ export default defineConfig([
     ...packageBuild({ index: 'src/index.ts', config: 'src/config.ts', register: 'src/register.ts' }),
     noExternal: [NOT_BUNDLED],
     esbuildPlugins: [useTheOneBundle],
+    plugins: [plainApiNamespace],
     // `shims` gives the CommonJS build an `import.meta.url`: startTracing.ts loads the OTLP exporter lazily.
     shims: true,
   },
