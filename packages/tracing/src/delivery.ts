@@ -32,6 +32,34 @@ export class DeliveryState {
   report(): BackendReport {
     return { sent: this.sent, dropped: this.drops.snapshot(), pending: this.queued + this.inFlight };
   }
+
+  /** `n` queued spans are handed to an export. */
+  handOver(n: number): void {
+    this.queued = Math.max(0, this.queued - n);
+    this.inFlight += n;
+  }
+
+  /**
+   * The answer for `n` spans handed over: sent, or dropped under the failure's reason (warned once per
+   * kind of failure, with a hint at the fix). After a shutdown gave up, nothing more is counted.
+   */
+  settle(n: number, ok: boolean, error: unknown, target: ExportTarget): void {
+    this.inFlight = Math.max(0, this.inFlight - n);
+    if (this.frozen) return;
+    if (ok) {
+      this.sent += n;
+      return;
+    }
+    const failure = classifyExportError(error, target.url, target.honeycomb);
+    this.drops.add(failure.reason, n);
+    this.diag.warnOnce(`export:${failure.kind}`, failure.message);
+  }
+}
+
+/** Where spans are exported to, for failure messages. */
+export interface ExportTarget {
+  url: string;
+  honeycomb: boolean;
 }
 
 /**
@@ -44,30 +72,19 @@ export class CountingExporter implements SpanExporter {
   constructor(
     private readonly inner: SpanExporter,
     private readonly state: DeliveryState,
-    private readonly options: {
-      url: string;
-      honeycomb: boolean;
-      redaction: RedactionPolicy;
-      diag: Diagnostics;
-    },
+    private readonly options: ExportTarget & { redaction: RedactionPolicy },
   ) {
     this.redactor = new SpanRedactor(options.redaction);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const n = spans.length;
-    const state = this.state;
-    state.queued = Math.max(0, state.queued - n);
-    state.inFlight += n;
+    this.state.handOver(n);
     let done = false;
     const finish = (error: unknown | undefined, ok: boolean) => {
       if (done) return;
       done = true;
-      state.inFlight = Math.max(0, state.inFlight - n);
-      if (!state.frozen) {
-        if (ok) state.sent += n;
-        else this.fail(error, n);
-      }
+      this.state.settle(n, ok, error, this.options);
       try {
         resultCallback({ code: ExportResultCode.SUCCESS });
       } catch {
@@ -80,12 +97,6 @@ export class CountingExporter implements SpanExporter {
     } catch (error) {
       finish(error, false);
     }
-  }
-
-  private fail(error: unknown, n: number): void {
-    const failure = classifyExportError(error, this.options.url, this.options.honeycomb);
-    this.state.drops.add(failure.reason, n);
-    this.options.diag.warnOnce(`export:${failure.kind}`, failure.message);
   }
 
   async forceFlush(): Promise<void> {

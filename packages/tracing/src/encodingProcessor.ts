@@ -2,21 +2,17 @@ import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics, RedactionPolicy } from '@sightline/core';
-import type { DeliveryState } from './delivery';
-import { classifyExportError } from './exportFailures';
+import type { DeliveryState, ExportTarget } from './delivery';
 import type { BatchTransport, EncodedBatch } from './otlpExporter';
 import { SpanBatchEncoder } from './otlpProtobuf';
 import { SpanRedactor } from './redactSpan';
 
-export interface EncodingBatchOptions {
+export interface EncodingBatchOptions extends ExportTarget {
   maxExportBatchSize: number;
   scheduledDelayMs: number;
   /** A batch whose export has not answered by then is counted failed, and the next one goes. */
   exportTimeoutMs: number;
   redaction: RedactionPolicy;
-  /** For failure messages. */
-  url: string;
-  honeycomb: boolean;
   diag: Diagnostics;
 }
 
@@ -118,20 +114,14 @@ export class EncodingBatchProcessor implements SpanProcessor {
       return;
     }
     this.exporting = true;
-    const state = this.state;
     const n = batch.length;
-    state.queued = Math.max(0, state.queued - n);
-    state.inFlight += n;
+    this.state.handOver(n);
     let answered = false;
     const finish = (ok: boolean, error: unknown) => {
       if (answered) return;
       answered = true;
       clearTimeout(deadline);
-      state.inFlight = Math.max(0, state.inFlight - n);
-      if (!state.frozen) {
-        if (ok) state.sent += n;
-        else this.fail(error, n);
-      }
+      this.state.settle(n, ok, error, this.options);
       this.exporting = false;
       this.pump();
     };
@@ -150,12 +140,6 @@ export class EncodingBatchProcessor implements SpanProcessor {
     } catch (error) {
       finish(false, error);
     }
-  }
-
-  private fail(error: unknown, n: number): void {
-    const failure = classifyExportError(error, this.options.url, this.options.honeycomb);
-    this.state.drops.add(failure.reason, n);
-    this.options.diag.warnOnce(`export:${failure.kind}`, failure.message);
   }
 
   private lose(n: number, what: string, error: unknown): void {
