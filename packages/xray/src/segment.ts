@@ -7,10 +7,9 @@ import {
   numberMember,
   object,
   stringMember,
-  subsegmentsMember,
 } from './documentJson';
 import type { DocumentWriter } from './documents';
-import { ANNOTATIONS, CAUSE, FAULT, METADATA, SUBSEGMENTS, XRayEntity } from './entity';
+import { FAULT, SHARED_LATE_KEYS, SUBSEGMENTS, XRayEntity } from './entity';
 import { newEntityId } from './ids';
 import { lateMembersJson, placeKey, removeKey } from './keyOrder';
 import type { XRaySubsegment } from './subsegment';
@@ -41,16 +40,7 @@ const FIXED_KEYS = ['trace_id', 'id', 'start_time', 'name', 'in_progress', 'pare
 const ERROR = 5;
 const THROTTLE = 6;
 const END_TIME = 7;
-const LATE_KEYS = [
-  ['annotations'],
-  ['metadata'],
-  ['subsegments'],
-  ['fault'],
-  ['cause'],
-  ['error'],
-  ['throttle'],
-  ['end_time'],
-];
+const LATE_KEYS = [...SHARED_LATE_KEYS, ['error'], ['throttle'], ['end_time']];
 
 /**
  * A segment document, with the behaviour of aws-xray-sdk-core's `Segment` that this package relies on:
@@ -205,16 +195,6 @@ export class XRaySegment extends XRayEntity {
   /** One optional key's member (for `lateMembersJson`). */
   lateMember(code: number): string {
     switch (code) {
-      case ANNOTATIONS:
-        return member('annotations', this.annotations);
-      case METADATA:
-        return member('metadata', this.metadata);
-      case SUBSEGMENTS:
-        return subsegmentsMember(this.subsegments);
-      case FAULT:
-        return flagMember('fault', this.fault);
-      case CAUSE:
-        return member('cause', this.cause);
       case ERROR:
         return flagMember('error', this.error);
       case THROTTLE:
@@ -222,7 +202,7 @@ export class XRaySegment extends XRayEntity {
       case END_TIME:
         return numberMember('end_time', this.end_time);
       default:
-        return '';
+        return this.sharedMember(code);
     }
   }
 

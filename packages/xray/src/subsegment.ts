@@ -1,15 +1,6 @@
 import { captureException, isRecordable, newCause } from './cause';
-import {
-  documentFields,
-  documentKeys,
-  flagMember,
-  member,
-  numberMember,
-  object,
-  stringMember,
-  subsegmentsMember,
-} from './documentJson';
-import { ANNOTATIONS, CAUSE, FAULT, METADATA, SUBSEGMENTS, XRayEntity } from './entity';
+import { documentFields, documentKeys, flagMember, numberMember, object, stringMember } from './documentJson';
+import { FAULT, SHARED_LATE_KEYS, SUBSEGMENTS, XRayEntity } from './entity';
 import { newEntityId } from './ids';
 import { lateMembersJson, placeKey } from './keyOrder';
 import { STREAMING_THRESHOLD, type XRaySegment } from './segment';
@@ -19,15 +10,7 @@ const FIXED_KEYS = ['id', 'name', 'start_time', 'in_progress'];
 const END_TIME = 5;
 /** `type`, `parent_id`, `trace_id`: set together when the subsegment is sent on its own. */
 const STANDALONE = 6;
-const LATE_KEYS = [
-  ['annotations'],
-  ['metadata'],
-  ['subsegments'],
-  ['fault'],
-  ['cause'],
-  ['end_time'],
-  ['type', 'parent_id', 'trace_id'],
-];
+const LATE_KEYS = [...SHARED_LATE_KEYS, ['end_time'], ['type', 'parent_id', 'trace_id']];
 
 /**
  * A subsegment document, with the behaviour of aws-xray-sdk-core's `Subsegment` that this package relies
@@ -161,16 +144,6 @@ export class XRaySubsegment extends XRayEntity {
   /** One optional key's member (for `lateMembersJson`). */
   lateMember(code: number): string {
     switch (code) {
-      case ANNOTATIONS:
-        return member('annotations', this.annotations);
-      case METADATA:
-        return member('metadata', this.metadata);
-      case SUBSEGMENTS:
-        return subsegmentsMember(this.subsegments);
-      case FAULT:
-        return flagMember('fault', this.fault);
-      case CAUSE:
-        return member('cause', this.cause);
       case END_TIME:
         return numberMember('end_time', this.end_time);
       case STANDALONE:
@@ -180,7 +153,7 @@ export class XRaySubsegment extends XRayEntity {
           stringMember('trace_id', this.trace_id)
         );
       default:
-        return '';
+        return this.sharedMember(code);
     }
   }
 
