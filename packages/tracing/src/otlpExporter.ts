@@ -1,6 +1,4 @@
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeTraceRequest } from './otlpProtobuf';
 
 /** What the lazily loaded exporter is made from: OpenTelemetry's OTLP/HTTP transport and our serializer. */
 export interface OtlpHttpOptions {
@@ -22,30 +20,24 @@ export interface BatchTransport {
   shutdown(): Promise<void>;
 }
 
-/** An OTLP/HTTP exporter that takes span arrays (the console-less `SpanExporter` form) and encoded batches. */
-export type OtlpHttpExporter = SpanExporter & BatchTransport;
-
 type ExporterBase = typeof import('@opentelemetry/otlp-exporter-base');
 type NodeHttp = typeof import('@opentelemetry/otlp-exporter-base/node-http');
 type Transformer = typeof import('@opentelemetry/otlp-transformer');
 
 /**
  * An OTLP/HTTP protobuf exporter: OpenTelemetry's transport (retries, timeout, gzip, the bound on
- * exports in flight, partial-success handling) with our serializer (`otlpProtobuf.ts`). It takes a span
- * array or a batch encoded as its spans ended. `load` is `require`: the transport is loaded with the
- * first batch, never at start-up.
+ * exports in flight, partial-success handling), sending batches `otlpProtobuf.ts` encoded as their spans
+ * ended. `load` is `require`: the transport is loaded with the first batch, never at start-up.
  */
 export function createOtlpHttpExporter(
   options: OtlpHttpOptions,
   load: (id: string) => unknown,
-): OtlpHttpExporter {
+): BatchTransport {
   const base = load('@opentelemetry/otlp-exporter-base') as ExporterBase;
   const http = load('@opentelemetry/otlp-exporter-base/node-http') as NodeHttp;
   const transformer = load('@opentelemetry/otlp-transformer') as Transformer;
   const serializer = {
-    serializeRequest(items: ReadableSpan[] | EncodedBatch): Uint8Array {
-      return Array.isArray(items) ? encodeTraceRequest(items) : (items as EncodedBatch).bytes;
-    },
+    serializeRequest: (batch: EncodedBatch): Uint8Array => batch.bytes,
     deserializeResponse: transformer.ProtobufTraceSerializer.deserializeResponse,
   };
   const delegate = http.createOtlpHttpExportDelegate(
@@ -59,9 +51,9 @@ export function createOtlpHttpExporter(
     serializer,
     // The component type OpenTelemetry's own OTLP/HTTP span exporter reports in its self-metrics.
     'otlp_http_span_exporter',
-    // Counts items by `length`: a span array's, or an encoded batch's number of spans.
-    transformer.TraceExporterMetricsHelper,
+    // What the transport's self-metrics count: spans, a batch's `length`.
+    { name: 'span' as const, countItems: (batch: EncodedBatch) => batch.length },
     undefined, // no meter provider: self-metrics go to the API's no-op meter, as OpenTelemetry's exporter's do by default
   );
-  return new base.OTLPExporterBase(delegate) as unknown as OtlpHttpExporter;
+  return new base.OTLPExporterBase(delegate);
 }

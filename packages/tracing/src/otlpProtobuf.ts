@@ -336,13 +336,6 @@ export class SpanBatchEncoder {
   }
 }
 
-/** The `ExportTraceServiceRequest` of `spans`, in one call. */
-export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  const encoder = new SpanBatchEncoder();
-  for (const span of spans) encoder.add(span);
-  return encoder.take();
-}
-
 function writeScope(w: ProtoWriter, scope: ReadableSpan['instrumentationScope']): void {
   w.tag(1, WIRE_LEN); // ScopeSpans.scope
   const at = w.begin();
