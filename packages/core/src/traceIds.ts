@@ -4,24 +4,40 @@ import { randomBytes } from 'node:crypto';
  * Trace-id formats. OpenTelemetry writes a trace id as 32 lower-case hex digits; X-Ray writes the
  * same 128 bits as `1-<8 hex: epoch seconds>-<24 hex>`. Span ids / segment ids are 16 hex digits.
  */
-const OTEL_TRACE_ID = /^[0-9a-f]{32}$/;
-const XRAY_TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const ALL_ZERO = /^[0-]*$/;
-/** Hoisted: a regular-expression literal in a function body is a new object on every call. */
-const ZERO_XRAY_TRACE_ID = /^1-0{8}-0{24}$/;
-
-export function isValidOtelTraceId(id: string): boolean {
-  return OTEL_TRACE_ID.test(id) && !ALL_ZERO.test(id);
+/**
+ * Lower-case hex digits in `id[from, to)`: -1 when another character is there, else 1 when one digit
+ * is not zero and 0 when all are. A loop, not a regular expression: ids are checked several times per
+ * request (the server span's, the segment's, each conversion), and two regex runs per check cost more.
+ */
+function hexDigits(id: string, from: number, to: number): number {
+  let nonZero = 0;
+  for (let i = from; i < to; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 48) continue; // '0'
+    if ((c < 49 || c > 57) && (c < 97 || c > 102)) return -1; // not '1'-'9', not 'a'-'f'
+    nonZero = 1;
+  }
+  return nonZero;
 }
 
+/** 32 lower-case hex digits, not all zero. */
+export function isValidOtelTraceId(id: string): boolean {
+  return id.length === 32 && hexDigits(id, 0, 32) === 1;
+}
+
+/** `1-` then 8 and 24 lower-case hex digits separated by `-`, not all zero. */
 export function isValidXRayTraceId(id: string): boolean {
-  return XRAY_TRACE_ID.test(id) && !ZERO_XRAY_TRACE_ID.test(id);
+  if (id.length !== 35 || id.charCodeAt(0) !== 49 || id.charCodeAt(1) !== 45 || id.charCodeAt(10) !== 45) {
+    return false;
+  }
+  const time = hexDigits(id, 2, 10);
+  const random = hexDigits(id, 11, 35);
+  return time >= 0 && random >= 0 && time + random > 0;
 }
 
 /** A span id (OTel) or segment id (X-Ray): 16 hex digits, not all zero. */
 export function isValidSpanId(id: string): boolean {
-  return SPAN_ID.test(id) && !ALL_ZERO.test(id);
+  return id.length === 16 && hexDigits(id, 0, 16) === 1;
 }
 
 /** `5f3c…` (32 hex) → `1-5f3c…-…`; `undefined` for an invalid id. */
@@ -48,7 +64,7 @@ export function newXRayTraceId(nowMs: number = Date.now()): string {
 
 export function newSpanId(): string {
   let id = randomHex(16);
-  while (ALL_ZERO.test(id)) id = randomHex(16);
+  while (!isValidSpanId(id)) id = randomHex(16);
   return id;
 }
 

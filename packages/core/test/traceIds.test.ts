@@ -51,6 +51,36 @@ describe('trace id conversion', () => {
     expect(isValidOtelTraceId('0'.repeat(32))).toBe(false);
   });
 
+  it('validates exactly as the regular expressions of the formats do', () => {
+    // The validators are loops for speed; these are the formats they must agree with.
+    const reference = {
+      otel: (id: string) => /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id),
+      span: (id: string) => /^[0-9a-f]{16}$/.test(id) && !/^0+$/.test(id),
+      xray: (id: string) => /^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(id) && !/^1-0{8}-0{24}$/.test(id),
+    };
+    // Near-misses are most of what is generated: the right alphabet with zeros, dashes, upper case and
+    // neighbours of the hex ranges ('/', ':', '`', 'g'), at the right lengths and one off.
+    const alphabet = fc.constantFrom(...'0123456789abcdefABCDEF-/:`g1');
+    const near = (n: number) =>
+      fc.oneof(
+        fc.string({ unit: alphabet, minLength: n - 1, maxLength: n + 1 }),
+        fc.string({ unit: fc.constantFrom('0', '0', '0', '1', 'f', 'g'), minLength: n, maxLength: n }),
+      );
+    const xrayLike = fc
+      .tuple(fc.constantFrom('1', '2'), near(8), near(24))
+      .map(([v, a, b]) => `${v}-${a}-${b}`);
+    fc.assert(
+      fc.property(fc.oneof(near(32), near(16), xrayLike, fc.string()), (id) => {
+        expect(isValidOtelTraceId(id)).toBe(reference.otel(id));
+        expect(isValidSpanId(id)).toBe(reference.span(id));
+        expect(isValidXRayTraceId(id)).toBe(reference.xray(id));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(isValidXRayTraceId('1-00000000-000000000000000000000001')).toBe(true);
+    expect(isValidXRayTraceId('1-00000001-000000000000000000000000')).toBe(true);
+  });
+
   it('makes new ids in the X-Ray layout with the current epoch second', () => {
     const id = newXRayTraceId(1_700_000_000_123);
     expect(id.slice(2, 10)).toBe((1_700_000_000).toString(16));
