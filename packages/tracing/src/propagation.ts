@@ -15,6 +15,7 @@ import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { type IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import { parseXRayTraceHeader, xrayToOtelTraceId } from '@sightline/core';
+import { activeContext, applyInContext } from './contextManager';
 import type { IdGeneratorName } from './options';
 
 /** Context key holding the trace id of an X-Ray header that had a `Root=` but no `Parent=`. */
@@ -66,7 +67,7 @@ export class ContinuingIdGenerator implements IdGenerator {
   constructor(private readonly inner: IdGenerator) {}
 
   generateTraceId(): string {
-    const active = context.active();
+    const active = activeContext();
     const root = active.getValue(XRAY_ROOT_KEY);
     // Only when no valid parent span is in the context (a child must keep its parent's trace id anyway).
     if (typeof root === 'string' && trace.getSpanContext(active) === undefined) return root;
@@ -101,7 +102,7 @@ export function createPropagator(): TextMapPropagator {
 export class ContinuingTracer implements Tracer {
   constructor(private readonly inner: Tracer) {}
 
-  startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
+  startSpan(name: string, options?: SpanOptions, ctx: Context = activeContext()): Span {
     if (ctx.getValue(XRAY_ROOT_KEY) === undefined || trace.getSpan(ctx) !== undefined) {
       return this.inner.startSpan(name, options, ctx);
     }
@@ -140,8 +141,8 @@ export class ContinuingTracer implements Tracer {
       fn = c as F;
     }
     if (typeof fn !== 'function') return undefined;
-    const parent = ctx ?? context.active();
+    const parent = ctx ?? activeContext();
     const span = this.startSpan(name, options, parent);
-    return context.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
+    return applyInContext(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, [span]);
   }
 }

@@ -4,7 +4,6 @@ import https from 'node:https';
 import {
   type Attributes,
   type Context,
-  context,
   propagation,
   type Span,
   SpanKind,
@@ -14,6 +13,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { firstForwardedFor } from '@sightline/core';
+import { activeContext, applyInContext } from './contextManager';
 import { KNOWN_METHODS, methodAttributes, splitHost } from './httpAttributes';
 import { LinkedContext } from './linkedContext';
 
@@ -119,7 +119,7 @@ function onRequest(
 ): boolean {
   let ctx: Context;
   try {
-    if (options.ignore(request) || isTracingSuppressed(context.active())) {
+    if (options.ignore(request) || isTracingSuppressed(activeContext())) {
       return emit.call(server, 'request', request, response);
     }
     const parent = propagation.extract(LinkedContext.ROOT, request.headers);
@@ -149,20 +149,28 @@ function onRequest(
     // Tracing must never cost the request: serve it untraced.
     return emit.call(server, 'request', request, response);
   }
-  return context.with(ctx, emit, server, 'request', request, response);
+  return applyInContext(ctx, emit, server, ['request', request, response]);
 }
 
 /**
  * The request's and the response's own `emit`: every listener runs in the request's context. Through
  * `Reflect.apply` with `arguments`: a `this` for `context.with` would cost a bound function per event.
  */
-function emitInContext(this: ContextualEmitter, _event: string | symbol): boolean {
+function emitInContext(this: ContextualEmitter, event: string | symbol): boolean {
   const binding = this?.[BOUND];
   // Borrowed onto another object (`const { emit } = req`): behave as a plain emit there.
   // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
   if (binding === undefined) return Reflect.apply(EventEmitter.prototype.emit, this, arguments);
+  // An event nobody listens to runs no code, so no context is entered for it: four of the seven events
+  // a plain GET emits ('prefinish', 'readable', 'resume' and the request's 'close'). `_events` is the
+  // listener table every EventEmitter has kept under that name since Node's first releases.
+  const listeners = (this as { _events?: Record<string | symbol, unknown> })._events;
+  if (listeners !== undefined && listeners[event] === undefined) {
+    // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
+    return Reflect.apply(binding.emit, this, arguments);
+  }
   // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-  return context.with(binding.ctx, Reflect.apply, undefined, binding.emit, this, arguments);
+  return applyInContext(binding.ctx, binding.emit, this, arguments);
 }
 
 function endServerSpan(this: TracedResponse): void {

@@ -1,6 +1,5 @@
 import {
   type Attributes,
-  context,
   type Span,
   type SpanKind,
   SpanStatusCode,
@@ -9,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { otelToXRayTraceId } from '@sightline/core';
+import { activeContext } from './contextManager';
 
 export const TRACER_NAME = '@sightline/tracing';
 
@@ -90,7 +90,7 @@ let lastXRayTraceId: string | undefined;
 
 /** The active span's ids, in OTel form and X-Ray form, or `undefined` when no valid span is active. */
 export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTraceId: string } | undefined {
-  const spanContext = trace.getSpanContext(context.active());
+  const spanContext = trace.getSpanContext(activeContext());
   if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
   // Called for every log line of a request: the conversion (two regex checks) is done once per trace id.
   if (spanContext.traceId !== lastTraceId) {
@@ -109,7 +109,7 @@ export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTrac
  */
 export function setHttpRoute(route: string): boolean {
   try {
-    const metadata = getRPCMetadata(context.active());
+    const metadata = getRPCMetadata(activeContext());
     if (metadata?.type !== RPCType.HTTP) return false;
     // The server span (ours, or instrumentation-http's where someone else runs it) keeps the route in
     // this metadata; setting the attribute and the name now also covers spans read before the end.
