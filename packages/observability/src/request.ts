@@ -88,10 +88,21 @@ export function beginRequest(
   setTraceHeader(res, segment, ids);
   const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
   // One state and one listener function for every request: no closures per request. 'close' alone:
-  // a response emits it after 'finish' as well as when cut off, and each listener costs an add.
+  // a response emits it after 'finish' as well as when cut off. With a server span, the listener that
+  // ends it runs ours too (a second listener costs an array of them, copied on every emit).
   states.set(res, state);
-  res.on('close', onResponseDone);
+  if (!afterTracing(rt, res)) res.on('close', onResponseDone);
   return state;
+}
+
+/** Hands `onResponseDone` to the server span's 'close' listener; false when there is none. */
+function afterTracing(rt: Runtime, res: ServerResponse): boolean {
+  if (!rt.tracing?.backend.active) return false;
+  try {
+    return rt.tracing.module.afterServerSpan(res, onResponseDone);
+  } catch {
+    return false;
+  }
 }
 
 /** The state `beginRequest` attached to this response. */

@@ -38,11 +38,12 @@ interface Binding {
   ctx: Context;
   emit: Emit;
 }
-/** The response's binding also ends the server span. */
+/** The response's binding also ends the server span, then runs what `afterServerSpan` left. */
 interface ResponseBinding extends Binding {
   span: Span | undefined;
   request: IncomingMessage;
   rpc: { route?: string };
+  after: ((this: ServerResponse) => void) | undefined;
 }
 type ContextualEmitter = EventEmitter & { [BOUND]?: Binding };
 type TracedResponse = ServerResponse & { [BOUND]?: ResponseBinding };
@@ -140,7 +141,7 @@ function onRequest(
     (request as ContextualEmitter)[BOUND] = requestBinding;
     request.emit = emitInContext;
     const traced = response as TracedResponse;
-    traced[BOUND] = { ctx, emit: response.emit as Emit, span, request, rpc };
+    traced[BOUND] = { ctx, emit: response.emit as Emit, span, request, rpc, after: undefined };
     traced.emit = emitInContext;
     // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
     // as well as when cut off.
@@ -173,17 +174,42 @@ function emitInContext(this: ContextualEmitter, event: string | symbol): boolean
   return applyInContext(binding.ctx, binding.emit, this, arguments);
 }
 
+/**
+ * Runs `fn` (with the response as `this`) once the response closed and its server span ended, from
+ * the listener that ends the span: a second 'close' listener per response costs an array of listeners
+ * and its copy on every emit. Returns false when the response has no server span (not traced, or
+ * already closed); the caller then listens itself. One function per response.
+ */
+export function afterServerSpan(response: ServerResponse, fn: (this: ServerResponse) => void): boolean {
+  const binding = (response as TracedResponse)[BOUND];
+  if (binding === undefined || binding.span === undefined || binding.after !== undefined) return false;
+  binding.after = fn;
+  return true;
+}
+
 function endServerSpan(this: TracedResponse): void {
   const binding = this[BOUND];
   const span = binding?.span;
   if (binding === undefined || span === undefined) return;
   binding.span = undefined;
+  endSpan(this, binding, span);
+  const after = binding.after;
+  if (after === undefined) return;
+  binding.after = undefined;
+  try {
+    after.call(this);
+  } catch {
+    // what runs after the span is the caller's to guard; a throw must not reach the response's emit
+  }
+}
+
+function endSpan(response: TracedResponse, binding: ResponseBinding, span: Span): void {
   try {
     if (binding.rpc.route === undefined) nameRoute(span, binding.request);
     // A response cut off before it finished is an error even when its status says otherwise.
-    const status = this.headersSent || this.writableFinished ? this.statusCode : undefined;
+    const status = response.headersSent || response.writableFinished ? response.statusCode : undefined;
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
-    if (!this.writableFinished) {
+    if (!response.writableFinished) {
       span.setAttribute('error.type', 'aborted');
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'the response was not finished' });
     } else if (status !== undefined && status >= 500) {

@@ -5,7 +5,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addRouteResolver, setHttpRoute, type TracingBackend, withSpan } from '../src/index';
+import { addRouteResolver, afterServerSpan, setHttpRoute, type TracingBackend, withSpan } from '../src/index';
 import { startInMemory } from './memory';
 
 /** One request with exactly these options; tracing suppressed so the client adds no span or header. */
@@ -181,6 +181,37 @@ describe('server spans (node:http, without the http instrumentation’s server s
     const span = serverSpanOf(await finished(1));
     expect(span?.attributes['error.type']).toBe('aborted');
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('runs what afterServerSpan left once, after the span ended, for finished and cut-off responses', async () => {
+    const calls: { path: string; ended: boolean; self: boolean }[] = [];
+    let second: boolean | undefined;
+    const port = await serve((req, res) => {
+      const path = req.url ?? '';
+      const span = trace.getActiveSpan() as unknown as ReadableSpan;
+      const registered = afterServerSpan(res, function (this: ServerResponse) {
+        calls.push({ path, ended: span.ended, self: this === res });
+      });
+      expect(registered).toBe(true);
+      second = afterServerSpan(res, () => calls.push({ path: 'second', ended: false, self: false }));
+      if (path === '/slow') req.resume();
+      else res.end('ok');
+    });
+    expect(await send(port, { path: '/fast' })).toBe(200);
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/slow' });
+      req.on('error', () => resolve());
+      req.end();
+      setTimeout(() => req.destroy(), 50);
+    });
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls).toEqual([
+      { path: '/fast', ended: true, self: true },
+      { path: '/slow', ended: true, self: true },
+    ]);
+    expect(second).toBe(false);
+    // A response without a server span (a plain object here) gets no hook: the caller listens itself.
+    expect(afterServerSpan({} as ServerResponse, () => undefined)).toBe(false);
   });
 
   it('makes no span for an OTLP export received in this process, and none once tracing stopped', async () => {
