@@ -1,5 +1,5 @@
 import type { RedactionPolicy } from '@sightline/core';
-import { flatObject, redactFields, redactText, sensitive } from './fastRedact';
+import { redactFields, redactText, sensitive } from './fastRedact';
 import { isPlainObject, safeJson } from './format';
 
 /** What one JSON line is made of, in the order its keys appear. */
@@ -91,6 +91,8 @@ interface WriterCache {
   keys: Map<string, KeyInfo | null>;
   /** Short field strings, redacted and JSON-encoded: the same values come back on every call. */
   json: Map<string, string>;
+  /** A nested object's keys, JSON-encoded with their colon. */
+  nested: Map<string, string>;
 }
 
 const writerCaches = new WeakMap<RedactionPolicy, WriterCache>();
@@ -101,7 +103,7 @@ const SHORT = 256;
 function writerCache(policy: RedactionPolicy): WriterCache {
   let c = writerCaches.get(policy);
   if (!c) {
-    c = { keys: new Map(), json: new Map() };
+    c = { keys: new Map(), json: new Map(), nested: new Map() };
     writerCaches.set(policy, c);
   }
   return c;
@@ -277,9 +279,7 @@ function write(p: LineParts, b: BindingsJson, policy: RedactionPolicy): boolean 
             put('null');
             break;
           }
-          const flat = flatObject(v, policy);
-          if (flat === undefined) return false;
-          put(JSON.stringify(flat));
+          if (!putFlatObject(v, c, policy)) return false;
           break;
         }
         default:
@@ -289,6 +289,57 @@ function write(p: LineParts, b: BindingsJson, policy: RedactionPolicy): boolean 
   }
   put('}');
   return !(track && hasRepeat());
+}
+
+/**
+ * A nested object as `JSON.stringify(flatObject(v))` writes it (an access log's `http: { method, path,
+ * status, … }`), straight into the line: no redacted copy, no second serializer pass. False for what
+ * `flatObject` refuses (anything but a plain object of strings, finite numbers, booleans and null) and
+ * for `__proto__`, which a copy drops: the caller then takes `objectLine`.
+ */
+function putFlatObject(v: object, c: WriterCache, policy: RedactionPolicy): boolean {
+  if (policy.maxDepth <= 0) return false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const obj = v as Record<string, unknown>;
+  let count = 0;
+  let open = '{';
+  try {
+    for (const key in obj) {
+      if (!Object.hasOwn(obj, key)) continue;
+      if (count++ >= policy.maxEntries || key === '__proto__') return false;
+      const value = obj[key];
+      if (value === undefined) continue;
+      put(open);
+      open = ',';
+      put(nestedKey(key, c));
+      if (value === null) {
+        put('null');
+        continue;
+      }
+      const type = typeof value;
+      if (type === 'number' && !Number.isFinite(value)) return false;
+      if (type !== 'string' && type !== 'number' && type !== 'boolean') return false;
+      if (sensitive(key, policy)) put(jsonString(policy.replacement));
+      else if (type === 'string') put(fieldString(value as string, c, policy));
+      else put(`${value}`);
+    }
+  } catch {
+    return false; // a throwing getter: objectLine renders it
+  }
+  put(open === '{' ? '{}' : '}');
+  return true;
+}
+
+/** `"key":` for a nested object's key. */
+function nestedKey(key: string, c: WriterCache): string {
+  let k = c.nested.get(key);
+  if (k === undefined) {
+    k = `${JSON.stringify(key)}:`;
+    if (c.nested.size >= MAX_CACHED_KEYS) c.nested.clear();
+    c.nested.set(key, k);
+  }
+  return k;
 }
 
 function hasRepeat(): boolean {

@@ -207,6 +207,9 @@ describe('JSON line writer', () => {
       { fields: { 7: 'seven' } },
       { fields: { err: new Error('e') } },
       { fields: { a: 1, b: 2, c: 3 } },
+      // A nested own `__proto__` (only JSON.parse makes one): a redacted copy drops it, so the writer
+      // leaves the line to the object path rather than write it.
+      { fields: { http: JSON.parse('{"__proto__":"x","a":1}') } },
     ];
     for (const c of cases) {
       const line = { ...base, ...c };
