@@ -56,7 +56,7 @@ export function beginRequest(
   res: ServerResponse,
   routeOf?: RouteOf,
 ): RequestState {
-  const existing = states.get(res);
+  const existing = stateOf(rt, res);
   if (existing !== undefined) {
     existing.routeOf ??= routeOf;
     return existing;
@@ -88,32 +88,40 @@ export function beginRequest(
   setTraceHeader(res, segment, ids);
   const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
   // One state and one listener function for every request: no closures per request. 'close' alone:
-  // a response emits it after 'finish' as well as when cut off. With a server span, the listener that
-  // ends it runs ours too (a second listener costs an array of them, copied on every emit).
-  states.set(res, state);
-  if (!afterTracing(rt, res)) res.on('close', onResponseDone);
+  // a response emits it after 'finish' as well as when cut off. With a server span, the state rides
+  // with it and the listener that ends it runs ours too (a second listener costs an array of them,
+  // copied on every emit).
+  if (!attachToServerSpan(rt, res, state)) {
+    states.set(res, state);
+    res.on('close', onResponseDone);
+  }
   return state;
 }
 
-/** Hands `onResponseDone` to the server span's 'close' listener; false when there is none. */
-function afterTracing(rt: Runtime, res: ServerResponse): boolean {
+/** Hands the state and `onResponseDone` to the response's server span; false when there is none. */
+function attachToServerSpan(rt: Runtime, res: ServerResponse, state: ActiveRequest): boolean {
   if (!rt.tracing?.backend.active) return false;
   try {
-    return rt.tracing.module.afterServerSpan(res, onResponseDone);
+    return rt.tracing.module.afterServerSpan(res, onTracedResponseDone, state);
   } catch {
     return false;
   }
 }
 
+function stateOf(rt: Runtime, res: ServerResponse): ActiveRequest | undefined {
+  const attached = rt.tracing?.backend.active ? rt.tracing.module.serverSpanAttachment(res) : undefined;
+  return attached instanceof ActiveRequest ? attached : states.get(res);
+}
+
 /** The state `beginRequest` attached to this response. */
-export function requestStateOf(res: ServerResponse): RequestState | undefined {
-  return states.get(res);
+export function requestStateOf(rt: Runtime, res: ServerResponse): RequestState | undefined {
+  return stateOf(rt, res);
 }
 
 /**
- * Each response's state, beside it rather than on it: by the time an adapter runs, the framework has
- * decorated the response, and one more property made V8 copy its grown property store (about 1.5 KB
- * per request, measured).
+ * The state of a response without a server span, beside it rather than on it: by the time an adapter
+ * runs, the framework has decorated the response, and one more property made V8 copy its grown
+ * property store (about 1.5 KB per request, measured).
  */
 const states = new WeakMap<ServerResponse, ActiveRequest>();
 
@@ -124,6 +132,11 @@ function onResponseDone(this: ServerResponse): void {
   // the request) reachable from the map, and the young-generation collector copied whole requests.
   states.delete(this);
   finishRequest(state, this);
+}
+
+/** Run by the server span's listener, once the span ended, with the state attached to it. */
+function onTracedResponseDone(this: ServerResponse, state: unknown): void {
+  if (state instanceof ActiveRequest) finishRequest(state, this);
 }
 
 /** The state of one request; a class so that a request allocates one object, not a set of closures. */

@@ -43,7 +43,9 @@ interface ResponseBinding extends Binding {
   span: Span | undefined;
   request: IncomingMessage;
   rpc: { route?: string };
-  after: ((this: ServerResponse) => void) | undefined;
+  after: ((this: ServerResponse, attachment: unknown) => void) | undefined;
+  /** What the caller of `afterServerSpan` keeps with the response until then. */
+  attachment: unknown;
 }
 type ContextualEmitter = EventEmitter & { [BOUND]?: Binding };
 type TracedResponse = ServerResponse & { [BOUND]?: ResponseBinding };
@@ -141,7 +143,15 @@ function onRequest(
     (request as ContextualEmitter)[BOUND] = requestBinding;
     request.emit = emitInContext;
     const traced = response as TracedResponse;
-    traced[BOUND] = { ctx, emit: response.emit as Emit, span, request, rpc, after: undefined };
+    traced[BOUND] = {
+      ctx,
+      emit: response.emit as Emit,
+      span,
+      request,
+      rpc,
+      after: undefined,
+      attachment: undefined,
+    };
     traced.emit = emitInContext;
     // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
     // as well as when cut off.
@@ -175,16 +185,28 @@ function emitInContext(this: ContextualEmitter, event: string | symbol): boolean
 }
 
 /**
- * Runs `fn` (with the response as `this`) once the response closed and its server span ended, from
+ * Runs `fn` (with the response as `this`, `attachment` as its argument) once the response closed and its server span ended, from
  * the listener that ends the span: a second 'close' listener per response costs an array of listeners
- * and its copy on every emit. Returns false when the response has no server span (not traced, or
- * already closed); the caller then listens itself. One function per response.
+ * and its copy on every emit. `attachment` stays with the response until then (`serverSpanAttachment`),
+ * where a caller would otherwise keep it in a WeakMap keyed by the response: a map insert per request,
+ * and entries the young-generation collector must trace. Returns false when the response has no server
+ * span (not traced, already closed, or already taken); the caller then does both itself.
  */
-export function afterServerSpan(response: ServerResponse, fn: (this: ServerResponse) => void): boolean {
+export function afterServerSpan(
+  response: ServerResponse,
+  fn: (this: ServerResponse, attachment: unknown) => void,
+  attachment?: unknown,
+): boolean {
   const binding = (response as TracedResponse)[BOUND];
   if (binding === undefined || binding.span === undefined || binding.after !== undefined) return false;
   binding.after = fn;
+  binding.attachment = attachment;
   return true;
+}
+
+/** What `afterServerSpan` attached to the response, until its `fn` has run. */
+export function serverSpanAttachment(response: ServerResponse): unknown {
+  return (response as TracedResponse)[BOUND]?.attachment;
 }
 
 function endServerSpan(this: TracedResponse): void {
@@ -197,9 +219,11 @@ function endServerSpan(this: TracedResponse): void {
   if (after === undefined) return;
   binding.after = undefined;
   try {
-    after.call(this);
+    after.call(this, binding.attachment);
   } catch {
     // what runs after the span is the caller's to guard; a throw must not reach the response's emit
+  } finally {
+    binding.attachment = undefined;
   }
 }
 

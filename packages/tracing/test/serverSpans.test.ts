@@ -5,7 +5,14 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addRouteResolver, afterServerSpan, setHttpRoute, type TracingBackend, withSpan } from '../src/index';
+import {
+  addRouteResolver,
+  afterServerSpan,
+  serverSpanAttachment,
+  setHttpRoute,
+  type TracingBackend,
+  withSpan,
+} from '../src/index';
 import { startInMemory } from './memory';
 
 /** One request with exactly these options; tracing suppressed so the client adds no span or header. */
@@ -184,16 +191,24 @@ describe('server spans (node:http, without the http instrumentation’s server s
   });
 
   it('runs what afterServerSpan left once, after the span ended, for finished and cut-off responses', async () => {
-    const calls: { path: string; ended: boolean; self: boolean }[] = [];
+    const calls: { path: string; ended: boolean; self: boolean; got: unknown; left: unknown }[] = [];
     let second: boolean | undefined;
+    const responses: ServerResponse[] = [];
     const port = await serve((req, res) => {
+      responses.push(res);
       const path = req.url ?? '';
       const span = trace.getActiveSpan() as unknown as ReadableSpan;
-      const registered = afterServerSpan(res, function (this: ServerResponse) {
-        calls.push({ path, ended: span.ended, self: this === res });
-      });
+      const state = { path };
+      const registered = afterServerSpan(
+        res,
+        function (this: ServerResponse, got: unknown) {
+          calls.push({ path, ended: span.ended, self: this === res, got, left: serverSpanAttachment(res) });
+        },
+        state,
+      );
       expect(registered).toBe(true);
-      second = afterServerSpan(res, () => calls.push({ path: 'second', ended: false, self: false }));
+      expect(serverSpanAttachment(res)).toBe(state);
+      second = afterServerSpan(res, () => undefined);
       if (path === '/slow') req.resume();
       else res.end('ok');
     });
@@ -205,10 +220,12 @@ describe('server spans (node:http, without the http instrumentation’s server s
       setTimeout(() => req.destroy(), 50);
     });
     await vi.waitFor(() => expect(calls).toHaveLength(2));
+    // fn gets the attachment; the binding lets go of it once fn has run.
     expect(calls).toEqual([
-      { path: '/fast', ended: true, self: true },
-      { path: '/slow', ended: true, self: true },
+      { path: '/fast', ended: true, self: true, got: { path: '/fast' }, left: { path: '/fast' } },
+      { path: '/slow', ended: true, self: true, got: { path: '/slow' }, left: { path: '/slow' } },
     ]);
+    expect(responses.map((r) => serverSpanAttachment(r))).toEqual([undefined, undefined]);
     expect(second).toBe(false);
     // A response without a server span (a plain object here) gets no hook: the caller listens itself.
     expect(afterServerSpan({} as ServerResponse, () => undefined)).toBe(false);

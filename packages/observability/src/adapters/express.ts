@@ -38,7 +38,7 @@ export type ExpressErrorMiddleware = (
 export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): ExpressMiddleware {
   const onError: ExpressErrorMiddleware = (err, req, res, next) => {
     const r = req as ExpressRequest;
-    reportRequestError(rt, requestStateOf(res), err, req, {
+    reportRequestError(rt, requestStateOf(rt, res), err, req, {
       route: routeOf(r),
       query: r.query,
       body: r.body,

@@ -39,7 +39,7 @@ export function createFastifyPlugin(rt: Runtime, hooks: RequestHooks): FastifyPl
       state.run(() => next());
     });
     instance.addHook('onError', (request, reply, error, next) => {
-      reportRequestError(rt, requestStateOf(reply.raw), error, request.raw, {
+      reportRequestError(rt, requestStateOf(rt, reply.raw), error, request.raw, {
         route: request.routeOptions?.url,
         query: asRecord(request.query),
         body: request.body,
