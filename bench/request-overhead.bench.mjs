@@ -4,6 +4,10 @@
 // pinned to core 0, the load generator and @sightline/local (its own process) to core 1. Prints ratios to bare.
 //
 //   node bench/request-overhead.bench.mjs [--rounds 3] [--seconds 5] [--connections 32]
+//
+// Two versions of the code side by side, in one run (a change's effect is smaller than this machine's
+// drift between runs): build the other checkout, then
+//   --variants bare,sightline,sightline@SIGHTLINE_BENCH_FROM=/path/to/other/checkout
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -24,7 +24,8 @@ export function splitVariant(variant) {
     (settings ?? '')
       .split('+')
       .filter(Boolean)
-      .map((kv) => kv.split('=')),
+      // Split at the first '=' only: a value may hold one (NODE_OPTIONS=--max-semi-space-size=64).
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
   return { name, overrides };
 }

@@ -2,6 +2,9 @@
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 // `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
 // on, to see what each one costs.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 const [variant, only] = process.argv[2].split(':');
 const activities = () => [
   {
@@ -30,7 +33,12 @@ let after = () => {};
 let stop = async () => {};
 
 if (variant === 'sightline') {
-  const { initObservability } = await import('@sightline/observability');
+  // SIGHTLINE_BENCH_FROM=<another checkout, built>: that checkout's facade, to compare two versions of
+  // the code side by side in one run (`sightline@SIGHTLINE_BENCH_FROM=/tmp/base`).
+  const from = process.env.SIGHTLINE_BENCH_FROM;
+  const { initObservability } = await import(
+    from ? pathToFileURL(join(from, 'packages/observability/dist/index.js')).href : '@sightline/observability'
+  );
   const off = (backend) => only !== undefined && !only.split('+').includes(backend);
   const obs = initObservability({
     serviceName: 'bench',
