@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import {
@@ -22,21 +21,21 @@ import { LinkedContext } from './linkedContext';
  * instrumentation (stable semantic conventions) at a fraction of its cost. That instrumentation keeps
  * doing client spans; its server side is what this replaces: it binds the request and the response
  * by patching eight methods of each and wrapping every listener, and records every attribute in both
- * convention sets. Here each emitter gets one `emit` that runs listeners in the request's context,
- * which is what the binding is for: a body parser's 'data'/'end' listeners, and the handler they call,
- * run in the server span's context instead of the socket's.
+ * convention sets. Here the request's and the response's events run in the request's context, which is
+ * what the binding is for: a body parser's 'data'/'end' listeners, and the handler they call, run in the
+ * server span's context instead of the socket's.
+ *
+ * Nothing is added to the request or the response objects: Node's own stream and http code reads them
+ * at call sites shared by every request (and, for streams, by sockets and files), and objects of one
+ * class keep one shape there. So `emit` is patched once on `IncomingMessage.prototype` and
+ * `ServerResponse.prototype`, and each request's binding is found in a WeakMap (entries removed when
+ * the request and the response close). The request-overhead benchmark measured the same throughput
+ * either way (an own `emit` and a symbol property per object before): this is for the objects' sake.
  */
 
-/**
- * What a bound request or response carries: the request's context and the `emit` it had before. One
- * symbol property, added as the request arrives while the objects are still small (a property added
- * later, once a framework has decorated them, makes V8 copy their property stores).
- */
-const BOUND = Symbol('sightline.tracing.bound');
-
+/** What a traced request carries: its context. */
 interface Binding {
   ctx: Context;
-  emit: Emit;
 }
 /** The response's binding also ends the server span, then runs what `afterServerSpan` left. */
 interface ResponseBinding extends Binding {
@@ -47,9 +46,14 @@ interface ResponseBinding extends Binding {
   /** What the caller of `afterServerSpan` keeps with the response until then. */
   attachment: unknown;
 }
-type ContextualEmitter = EventEmitter & { [BOUND]?: Binding };
-type TracedResponse = ServerResponse & { [BOUND]?: ResponseBinding };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+
+/** Each traced request and response → its binding. */
+const bindings = new WeakMap<object, Binding>();
+
+function responseBinding(response: ServerResponse): ResponseBinding | undefined {
+  return bindings.get(response) as ResponseBinding | undefined;
+}
 
 /** Finds the route template of a request a framework matched (Express's `req.route`), at the end. */
 export type RouteResolver = (request: IncomingMessage) => string | undefined;
@@ -78,7 +82,9 @@ interface Patched {
 
 /**
  * Patches `http.Server.prototype.emit` and `https.Server.prototype.emit` (shared by CommonJS and ESM
- * importers alike) so every 'request' gets a server span. Returns the function that restores them.
+ * importers alike) so every 'request' gets a server span, and the `emit` of `IncomingMessage` and
+ * `ServerResponse` (https uses the same classes) so a traced request's events run in its context.
+ * Returns the function that restores them.
  */
 export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): () => void {
   const patched: Patched[] = [];
@@ -98,6 +104,14 @@ export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): (
         args[1] as ServerResponse,
       );
     };
+    proto.emit = wrapper;
+    patched.push({ proto, original, own, wrapper });
+  }
+  for (const Emitter of [http.IncomingMessage, http.ServerResponse]) {
+    const proto = (Emitter as unknown as { prototype: { emit: Emit } }).prototype;
+    const original = proto.emit;
+    const own = Object.hasOwn(proto, 'emit');
+    const wrapper = emitInRequestContext(original);
     proto.emit = wrapper;
     patched.push({ proto, original, own, wrapper });
   }
@@ -139,23 +153,12 @@ function onRequest(
     // setHttpRoute (OpenTelemetry's convention) finds the span and records the route here.
     const rpc = { type: RPCType.HTTP as const, span } as { type: RPCType.HTTP; span: Span; route?: string };
     ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
-    const requestBinding: Binding = { ctx, emit: request.emit as Emit };
-    (request as ContextualEmitter)[BOUND] = requestBinding;
-    request.emit = emitInContext;
-    const traced = response as TracedResponse;
-    traced[BOUND] = {
-      ctx,
-      emit: response.emit as Emit,
-      span,
-      request,
-      rpc,
-      after: undefined,
-      attachment: undefined,
-    };
-    traced.emit = emitInContext;
+    bindings.set(request, { ctx });
+    const binding: ResponseBinding = { ctx, span, request, rpc, after: undefined, attachment: undefined };
+    bindings.set(response, binding);
     // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
     // as well as when cut off.
-    traced.on('close', endServerSpan);
+    response.on('close', endServerSpan);
   } catch {
     // Tracing must never cost the request: serve it untraced.
     return emit.call(server, 'request', request, response);
@@ -164,24 +167,30 @@ function onRequest(
 }
 
 /**
- * The request's and the response's own `emit`: every listener runs in the request's context. Through
- * `Reflect.apply` with `arguments`: a `this` for `context.with` would cost a bound function per event.
+ * The `emit` of every request and response: a traced one's listeners run in its request's context.
+ * Through `Reflect.apply` with `arguments`: a `this` for `context.with` would cost a bound function per
+ * event. An untraced emitter (a client's response, a request served before tracing started, the method
+ * borrowed onto another object) emits as before.
  */
-function emitInContext(this: ContextualEmitter, event: string | symbol): boolean {
-  const binding = this?.[BOUND];
-  // Borrowed onto another object (`const { emit } = req`): behave as a plain emit there.
-  // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-  if (binding === undefined) return Reflect.apply(EventEmitter.prototype.emit, this, arguments);
-  // An event nobody listens to runs no code, so no context is entered for it: four of the seven events
-  // a plain GET emits ('prefinish', 'readable', 'resume' and the request's 'close'). `_events` is the
-  // listener table every EventEmitter has kept under that name since Node's first releases.
-  const listeners = (this as { _events?: Record<string | symbol, unknown> })._events;
-  if (listeners !== undefined && listeners[event] === undefined) {
+function emitInRequestContext(original: Emit): Emit {
+  return function emitInContext(this: unknown, event: string | symbol): boolean {
+    const binding = typeof this === 'object' && this !== null ? bindings.get(this) : undefined;
     // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-    return Reflect.apply(binding.emit, this, arguments);
-  }
-  // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-  return applyInContext(binding.ctx, binding.emit, this, arguments);
+    if (binding === undefined) return Reflect.apply(original, this, arguments);
+    // An event nobody listens to runs no code, so no context is entered for it: four of the seven
+    // events a plain GET emits ('prefinish', 'readable', 'resume' and the request's 'close'). `_events`
+    // is the listener table every EventEmitter has kept under that name since Node's first releases.
+    const listeners = (this as { _events?: Record<string | symbol, unknown> })._events;
+    const emitted =
+      listeners !== undefined && listeners[event] === undefined
+        ? // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
+          (Reflect.apply(original, this, arguments) as boolean)
+        : // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
+          applyInContext(binding.ctx, original, this, arguments);
+    // A request's last event: its binding goes (the response's goes when its span ends).
+    if (event === 'close' && !('span' in binding)) bindings.delete(this as object);
+    return emitted;
+  };
 }
 
 /**
@@ -197,7 +206,7 @@ export function afterServerSpan(
   fn: (this: ServerResponse, attachment: unknown) => void,
   attachment?: unknown,
 ): boolean {
-  const binding = (response as TracedResponse)[BOUND];
+  const binding = responseBinding(response);
   if (binding === undefined || binding.span === undefined || binding.after !== undefined) return false;
   binding.after = fn;
   binding.attachment = attachment;
@@ -206,15 +215,16 @@ export function afterServerSpan(
 
 /** What `afterServerSpan` attached to the response, until its `fn` has run. */
 export function serverSpanAttachment(response: ServerResponse): unknown {
-  return (response as TracedResponse)[BOUND]?.attachment;
+  return responseBinding(response)?.attachment;
 }
 
-function endServerSpan(this: TracedResponse): void {
-  const binding = this[BOUND];
+function endServerSpan(this: ServerResponse): void {
+  const binding = responseBinding(this);
   const span = binding?.span;
   if (binding === undefined || span === undefined) return;
   binding.span = undefined;
   endSpan(this, binding, span);
+  bindings.delete(this);
   const after = binding.after;
   if (after === undefined) return;
   binding.after = undefined;
@@ -227,7 +237,7 @@ function endServerSpan(this: TracedResponse): void {
   }
 }
 
-function endSpan(response: TracedResponse, binding: ResponseBinding, span: Span): void {
+function endSpan(response: ServerResponse, binding: ResponseBinding, span: Span): void {
   try {
     if (binding.rpc.route === undefined) nameRoute(span, binding.request);
     // A response cut off before it finished is an error even when its status says otherwise.

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, request, Server, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -222,8 +222,8 @@ describe('server spans (node:http, without the http instrumentation’s server s
     await vi.waitFor(() => expect(calls).toHaveLength(2));
     // fn gets the attachment; the binding lets go of it once fn has run.
     expect(calls).toEqual([
-      { path: '/fast', ended: true, self: true, got: { path: '/fast' }, left: { path: '/fast' } },
-      { path: '/slow', ended: true, self: true, got: { path: '/slow' }, left: { path: '/slow' } },
+      { path: '/fast', ended: true, self: true, got: { path: '/fast' }, left: undefined },
+      { path: '/slow', ended: true, self: true, got: { path: '/slow' }, left: undefined },
     ]);
     expect(responses.map((r) => serverSpanAttachment(r))).toEqual([undefined, undefined]);
     expect(second).toBe(false);
@@ -238,8 +238,14 @@ describe('server spans (node:http, without the http instrumentation’s server s
     const spans = await finished(1);
     expect(spans.map((s) => s.attributes['url.path'])).toEqual(['/counted']);
 
+    // While on, the request's and the response's events go through the prototypes' emit; the objects
+    // themselves get no property (their shapes stay Node's own).
+    expect(Object.hasOwn(IncomingMessage.prototype, 'emit')).toBe(true);
+    expect(Object.hasOwn(ServerResponse.prototype, 'emit')).toBe(true);
     await backend?.shutdown(1000);
     backend = undefined;
+    expect(Object.hasOwn(IncomingMessage.prototype, 'emit')).toBe(false);
+    expect(Object.hasOwn(ServerResponse.prototype, 'emit')).toBe(false);
     // Unpatched: the server still answers, and there is no active span in its handler.
     let active: unknown = 'unset';
     server?.removeAllListeners('request');
