@@ -1,3 +1,5 @@
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import AWSXRay from 'aws-xray-sdk-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Local, startLocal } from '../src/index';
@@ -61,4 +63,42 @@ describe('X-Ray daemon receiver', () => {
       AWSXRay.setStreamingThreshold(100);
     }
   });
+
+  // The kernel caps a socket's receive buffer at net.core.rmem_max: where that is the common 208 KB,
+  // no receiver could take this burst, and the test does not apply.
+  it.skipIf(rmemMax() < 4 * 1024 * 1024)(
+    'keeps a burst of segments sent faster than it reads (a larger receive buffer than the default)',
+    async () => {
+      const socket = createSocket('udp4');
+      const padding = 'x'.repeat(1000);
+      const count = 600;
+      // One synchronous loop in this process: the receiver (same event loop) reads nothing until it ends,
+      // so all 600 datagrams (about 700 KB) wait in its socket buffer, three times the default's room.
+      for (let i = 0; i < count; i++) {
+        const doc = {
+          name: 'burst',
+          id: (0x1000000000000000 + i).toString(16),
+          trace_id: '1-5759e988-bd862e3fe1be46a994272793',
+          start_time: 1,
+          end_time: 2,
+          metadata: { default: { padding } },
+        };
+        socket.send(`{"format":"json","version":1}\n${JSON.stringify(doc)}`, local.ports.xray, '127.0.0.1');
+      }
+      try {
+        await local.waitFor(() => local.segments().length === count, { timeoutMs: 5000 });
+        expect(local.rejections()).toEqual([]);
+      } finally {
+        socket.close();
+      }
+    },
+  );
 });
+
+function rmemMax(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  } catch {
+    return 0;
+  }
+}

@@ -3,6 +3,8 @@ import type { UdpFaults } from '../faults';
 import type { Store } from '../store';
 import { validateDatagram } from './validate';
 
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** The X-Ray daemon's UDP listener: one segment document per datagram. */
 export class XrayReceiver {
   private socket: Socket | undefined;
@@ -32,6 +34,15 @@ export class XrayReceiver {
       socket.once('error', reject);
       socket.bind(this.boundPort, '127.0.0.1', () => {
         socket.off('error', reject);
+        // The default receive buffer (about 208 KB on Linux) holds some 90 segment datagrams: while this
+        // process decodes a large OTLP or PutLogEvents body, a sender under load overflowed it and the
+        // kernel dropped the rest without telling anyone (a quarter of the benchmark's segments). The
+        // kernel caps the size at net.core.rmem_max; failing to set it leaves the default.
+        try {
+          socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+        } catch {
+          // the default buffer still works
+        }
         // A datagram that fails to be handled must not crash the host process.
         socket.on('error', () => {});
         this.boundPort = socket.address().port;
