@@ -2,15 +2,13 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { type Context, context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 
-/** Where the OpenTelemetry API (1.x) keeps its registered globals, the context manager among them. */
-const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
-
 /**
  * OpenTelemetry's AsyncLocalStorage context manager, with two shortcuts for the code that runs for
  * every request and every event it emits. Through the API, `context.with(ctx, fn, …)` finds the
- * registered manager (two global lookups and a version check), and then the API, the manager and the
- * storage each gather the arguments into a new array; `applyIn` and `activeIn` go to the storage
- * directly. Everything else (`bind`, `attach`, the API's own calls) is OpenTelemetry's.
+ * registered manager (a symbol-keyed lookup on the global object, and a version check), and then the
+ * API, the manager and the storage each gather the arguments into a new array; `applyInContext` and
+ * `activeContext` go to the storage directly. Everything else (`bind`, `attach`, the API's own calls)
+ * is OpenTelemetry's.
  */
 export class SightlineContextManager extends AsyncLocalStorageContextManager {
   private readonly storage: AsyncLocalStorage<Context> | undefined;
@@ -34,32 +32,42 @@ export class SightlineContextManager extends AsyncLocalStorageContextManager {
   current(): Context {
     return this.storage === undefined ? this.active() : (this.storage.getStore() ?? ROOT_CONTEXT);
   }
+
+  /** `context.disable()` calls this before it unregisters the manager: the shortcuts stop with it. */
+  override disable(): this {
+    if (registered === this) registered = undefined;
+    return super.disable();
+  }
 }
 
-/** The manager `startTracing` registered, while it is the API's registered one. */
-function registeredManager(): SightlineContextManager | undefined {
-  const manager = (globalThis as { [API_GLOBALS]?: { context?: unknown } })[API_GLOBALS]?.context;
-  return manager instanceof SightlineContextManager ? manager : undefined;
-}
+/** Our manager while it is the API's registered one: set by `registerContextManager`, cleared by `disable`. */
+let registered: SightlineContextManager | undefined;
 
 /**
- * `fn.apply(thisArg, args)` in `ctx`: straight to the storage when our manager is the registered one
- * (checked on every call: whoever calls `context.disable()` must not leave us writing to a storage
- * nobody reads), through the API otherwise.
+ * Registers `manager` as the API's global context manager; true when it was (none was registered).
+ * Only a registered manager is used by the shortcuts, and only until `context.disable()` (the one way
+ * the API lets a registered manager go, and it calls the manager's `disable` first).
  */
+export function registerContextManager(manager: SightlineContextManager): boolean {
+  if (!context.setGlobalContextManager(manager)) return false;
+  registered = manager;
+  return true;
+}
+
+/** `fn.apply(thisArg, args)` in `ctx`: straight to the storage when our manager is registered. */
 export function applyInContext<T>(
   ctx: Context,
   fn: (...args: never[]) => T,
   thisArg: unknown,
   args: ArrayLike<unknown>,
 ): T {
-  const manager = registeredManager();
+  const manager = registered;
   if (manager !== undefined) return manager.applyIn(ctx, fn, thisArg, args);
   return context.with(ctx, Reflect.apply, undefined, fn, thisArg, args) as T;
 }
 
 /** The active context, as `context.active()` answers it. */
 export function activeContext(): Context {
-  const manager = registeredManager();
+  const manager = registered;
   return manager === undefined ? context.active() : manager.current();
 }

@@ -15,7 +15,7 @@ import {
   runOnce,
   settleWithin,
 } from '@sightline/core';
-import { SightlineContextManager } from './contextManager';
+import { registerContextManager, SightlineContextManager } from './contextManager';
 import { BoundedSpanProcessor, CountingExporter, DeliveryState } from './delivery';
 import { describeTracing } from './describe';
 import { EncodingBatchProcessor } from './encodingProcessor';
@@ -177,7 +177,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
         'tracing: off (another OpenTelemetry tracer provider was registered first)',
       );
     }
-    registered.context = context.setGlobalContextManager(new SightlineContextManager().enable());
+    registered.context = registerContextManager(new SightlineContextManager().enable());
     registered.propagation = propagation.setGlobalPropagator(createPropagator());
     unregisterInstrumentations = enableInstrumentations(provider, config.instrumentations);
   } catch (error) {

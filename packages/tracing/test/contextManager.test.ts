@@ -1,7 +1,12 @@
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { activeContext, applyInContext, SightlineContextManager } from '../src/contextManager';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  activeContext,
+  applyInContext,
+  registerContextManager,
+  SightlineContextManager,
+} from '../src/contextManager';
 
 const KEY = createContextKey('test key');
 
@@ -13,21 +18,25 @@ describe('SightlineContextManager and its shortcuts', () => {
   afterEach(() => context.disable());
 
   it('runs a call with the context active, forwarding this and an arguments object unchanged', () => {
-    expect(context.setGlobalContextManager(new SightlineContextManager().enable())).toBe(true);
+    expect(registerContextManager(new SightlineContextManager().enable())).toBe(true);
     const ctx = ROOT_CONTEXT.setValue(KEY, 'inside');
     const self = { name: 'emitter' };
     function forward(this: unknown, _a: unknown, _b: unknown) {
       // biome-ignore lint/complexity/noArguments: what the emit wrapper passes on
       return applyInContext(ctx, collect, this, arguments);
     }
+    // Straight to the storage: the API's context.with is not on the way.
+    const viaApi = vi.spyOn(context, 'with');
     const result = forward.call(self, 'event', 42);
+    expect(viaApi).not.toHaveBeenCalled();
+    viaApi.mockRestore();
     expect(result).toEqual({ self, args: ['event', 42], value: 'inside' });
     expect(activeContext().getValue(KEY)).toBeUndefined();
     expect(context.with(ctx, () => activeContext())).toBe(ctx);
   });
 
   it('keeps the context across awaits started inside the call', async () => {
-    expect(context.setGlobalContextManager(new SightlineContextManager().enable())).toBe(true);
+    expect(registerContextManager(new SightlineContextManager().enable())).toBe(true);
     const ctx = ROOT_CONTEXT.setValue(KEY, 'async');
     const later = await applyInContext(
       ctx,
@@ -43,7 +52,7 @@ describe('SightlineContextManager and its shortcuts', () => {
 
   it('goes through the API when another manager is registered (ours unregistered by context.disable())', () => {
     const ours = new SightlineContextManager().enable();
-    expect(context.setGlobalContextManager(ours)).toBe(true);
+    expect(registerContextManager(ours)).toBe(true);
     context.disable();
     expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())).toBe(true);
     const ctx = ROOT_CONTEXT.setValue(KEY, 'theirs');
@@ -52,10 +61,17 @@ describe('SightlineContextManager and its shortcuts', () => {
     expect(context.with(ctx, () => activeContext())).toBe(ctx);
   });
 
+  it('does not register over a manager already registered, and then leaves every call to the API', () => {
+    expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())).toBe(true);
+    expect(registerContextManager(new SightlineContextManager().enable())).toBe(false);
+    const ctx = ROOT_CONTEXT.setValue(KEY, 'first');
+    expect(applyInContext(ctx, collect, undefined, []).value).toBe('first');
+  });
+
   it('falls back to the base class when the storage field it reads is not there', () => {
     const manager = new SightlineContextManager().enable();
     (manager as unknown as { storage: undefined }).storage = undefined;
-    expect(context.setGlobalContextManager(manager)).toBe(true);
+    expect(registerContextManager(manager)).toBe(true);
     const ctx = ROOT_CONTEXT.setValue(KEY, 'fallback');
     expect(applyInContext(ctx, collect, undefined, [1]).value).toBe('fallback');
     expect(context.with(ctx, () => manager.current())).toBe(ctx);
