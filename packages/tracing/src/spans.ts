@@ -7,7 +7,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { otelToXRayTraceId } from '@sightline/core';
+import { isValidSpanId, otelToXRayTraceId } from '@sightline/core';
 import { activeContext } from './contextManager';
 
 export const TRACER_NAME = '@sightline/tracing';
@@ -91,15 +91,18 @@ let lastXRayTraceId: string | undefined;
 /** The active span's ids, in OTel form and X-Ray form, or `undefined` when no valid span is active. */
 export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTraceId: string } | undefined {
   const spanContext = trace.getSpanContext(activeContext());
-  if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
-  // Called for every log line of a request: the conversion (two regex checks) is done once per trace id.
-  if (spanContext.traceId !== lastTraceId) {
-    lastTraceId = spanContext.traceId;
-    lastXRayTraceId = otelToXRayTraceId(lastTraceId);
+  if (spanContext === undefined) return undefined;
+  const { traceId, spanId } = spanContext;
+  // Called for every log line of a request: the conversion, which also validates the trace id, is done
+  // once per trace id. The checks are core's character loops: the API's isSpanContextValid runs two
+  // regular expressions on span contexts of every shape (a megamorphic site in the profile).
+  if (traceId !== lastTraceId) {
+    lastTraceId = traceId;
+    lastXRayTraceId = otelToXRayTraceId(traceId);
   }
   const xrayTraceId = lastXRayTraceId;
-  if (xrayTraceId === undefined) return undefined;
-  return { traceId: spanContext.traceId, spanId: spanContext.spanId, xrayTraceId };
+  if (xrayTraceId === undefined || !isValidSpanId(spanId.toLowerCase())) return undefined;
+  return { traceId, spanId, xrayTraceId };
 }
 
 /**

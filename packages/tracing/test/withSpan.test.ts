@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getActiveTraceIds, type TracingBackend, withSpan } from '../src/index';
 import { startInMemory } from './memory';
@@ -25,6 +25,31 @@ describe('withSpan', () => {
     expect(span?.name).toBe('sync-work');
     expect(span?.spanContext().spanId).toBe(inside?.spanId);
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('gives the active ids in both forms, and none for an invalid span context', () => {
+    backend = startInMemory().backend;
+    const idsIn = (traceId: string, spanId: string) =>
+      context.with(trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: 1 }), () =>
+        getActiveTraceIds(),
+      );
+    expect(idsIn('5759e988bd862e3fe1be46a994272793', '53995c3f42cd8ad8')).toEqual({
+      traceId: '5759e988bd862e3fe1be46a994272793',
+      spanId: '53995c3f42cd8ad8',
+      xrayTraceId: '1-5759e988-bd862e3fe1be46a994272793',
+    });
+    // Upper case, as the API's own check allows: the X-Ray form is written in lower case.
+    expect(idsIn('5759E988BD862E3FE1BE46A994272793', '53995C3F42CD8AD8')?.xrayTraceId).toBe(
+      '1-5759e988-bd862e3fe1be46a994272793',
+    );
+    for (const [traceId, spanId] of [
+      ['0'.repeat(32), '53995c3f42cd8ad8'],
+      ['5759e988bd862e3fe1be46a994272793', '0'.repeat(16)],
+      ['5759e988bd862e3fe1be46a99427279', '53995c3f42cd8ad8'],
+      ['5759e988bd862e3fe1be46a994272793', '53995c3f42cd8ad'],
+    ] as const) {
+      expect(idsIn(traceId, spanId)).toBeUndefined();
+    }
   });
 
   it('keeps the span active across awaits and passes kind and attributes', async () => {

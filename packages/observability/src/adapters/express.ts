@@ -49,8 +49,18 @@ export function createExpressMiddleware(rt: Runtime, hooks: RequestHooks): Expre
   // The server span (ended on 'close', before our own listener runs) asks for the route itself.
   if (rt.tracing?.backend.active) rt.tracing.module.addRouteResolver(routeOf);
 
+  // The router stack as it was when our error layer was last found in place: requests until the
+  // application adds a layer skip the walk over the stack (its layers' handlers are functions of every
+  // shape, a megamorphic read per layer per request).
+  let placedIn: Layer[] | undefined;
+  let placedLength = -1;
   return function sightlineExpress(req, res, next) {
-    placeErrorLayer(req as ExpressRequest, onError);
+    const stack = (req as ExpressRequest).app?.router?.stack;
+    if (stack !== placedIn || stack?.length !== placedLength) {
+      placeErrorLayer(req as ExpressRequest, onError);
+      placedIn = stack;
+      placedLength = stack?.length ?? -1;
+    }
     beginRequest(rt, hooks, req, res, routeOf).run(next as () => void);
   };
 }
