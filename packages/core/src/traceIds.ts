@@ -42,7 +42,8 @@ export function isValidSpanId(id: string): boolean {
 
 /** `5f3c…` (32 hex) → `1-5f3c…-…`; `undefined` for an invalid id. */
 export function otelToXRayTraceId(traceId: string): string | undefined {
-  const id = traceId.toLowerCase();
+  // Lower-cased only when it is not already valid: toLowerCase copies the string even when unchanged.
+  const id = isValidOtelTraceId(traceId) ? traceId : traceId.toLowerCase();
   if (!isValidOtelTraceId(id)) return undefined;
   return `1-${id.slice(0, 8)}-${id.slice(8)}`;
 }

@@ -101,7 +101,9 @@ export function getActiveTraceIds(): { traceId: string; spanId: string; xrayTrac
     lastXRayTraceId = otelToXRayTraceId(traceId);
   }
   const xrayTraceId = lastXRayTraceId;
-  if (xrayTraceId === undefined || !isValidSpanId(spanId.toLowerCase())) return undefined;
+  if (xrayTraceId === undefined || !(isValidSpanId(spanId) || isValidSpanId(spanId.toLowerCase()))) {
+    return undefined;
+  }
   return { traceId, spanId, xrayTraceId };
 }
 
