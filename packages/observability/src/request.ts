@@ -86,6 +86,7 @@ export function beginRequest(
     }
   }
   setTraceHeader(res, segment, ids);
+  if (segment !== undefined) carrySegment(rt, req, res, segment);
   const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
   // One state and one listener function for every request: no closures per request. 'close' alone:
   // a response emits it after 'finish' as well as when cut off. With a server span, the state rides
@@ -96,6 +97,25 @@ export function beginRequest(
     res.on('close', onResponseDone);
   }
   return state;
+}
+
+/**
+ * Makes the segment current in the request's later events too (a body's 'data' and 'end' come from the
+ * socket, outside the handler's context): a handler a body parser calls from 'end' then opens its
+ * subsegments under the segment, as it opens its spans under the server span. With a server span, the
+ * segment joins the context tracing already runs those events in; without one, the request and the
+ * response are bound to it.
+ */
+function carrySegment(rt: Runtime, req: IncomingMessage, res: ServerResponse, segment: RequestSegment): void {
+  try {
+    const tracing = rt.tracing;
+    if (tracing?.backend.active && tracing.module.extendServerContext(res, (ctx) => segment.inContext(ctx))) {
+      return;
+    }
+    segment.bind(req, res);
+  } catch (error) {
+    warn(rt, 'segment-context', error);
+  }
 }
 
 /** Hands the state and `onResponseDone` to the response's server span; false when there is none. */

@@ -1,8 +1,8 @@
 import type { Local } from '@sightline/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { type Framework, ROUTE_NAME, startApp } from './apps';
-import { baseUrl, startBackends, xrayId } from './helpers';
+import { BODY_ROUTE, type Framework, ROUTE_NAME, startApp } from './apps';
+import { baseUrl, postInTwoChunks, startBackends, xrayId } from './helpers';
 
 const SECRET_HEADERS = {
   authorization: 'Bearer secret-bearer-should-not-leak',
@@ -93,6 +93,23 @@ describe.each<Framework>(['express', 'fastify', 'http'])(
       const stores = JSON.stringify([local.spans(), local.segments(), local.logEvents(), local.items()]);
       expect(stores).not.toContain('should-not-leak');
       expect(stores).not.toContain('hunter2');
+    });
+
+    it('a handler that runs once the body has arrived opens its span and subsegment under the request’s', async () => {
+      local.clear();
+      expect(await postInTwoChunks(`${url}${BODY_ROUTE}`, { handle: 'from-body' })).toBe(200);
+      await obs.forceFlush({ timeoutMs: 3000 });
+      const child = await local.waitFor(() =>
+        local.spans({ name: 'mock-data' }).find((s) => s.attributes['app.handle'] === 'from-body'),
+      );
+      const server = local.spans().find((s) => s.spanId === child.parentSpanId);
+      expect(server?.kindName).toBe('SERVER');
+      const segment = await local.waitFor(() =>
+        local.segments({ traceId: xrayId(child.traceId) }).find((s) => s.kind === 'segment'),
+      );
+      expect(segment.id).toBe(server?.spanId);
+      const subsegments = (segment.document.subsegments ?? []) as { name: string }[];
+      expect(subsegments.map((x) => x.name)).toEqual(['mock-data']);
     });
 
     it('500 concurrent requests with interleaved awaits never mix up their ids', async () => {

@@ -22,6 +22,8 @@ async function work(obs: Observability, handle: string) {
 }
 
 const ROUTE = '/api/users/:handle';
+/** A POST whose JSON body (`{ handle }`) the handler reads before it works. */
+export const BODY_ROUTE = '/api/activities';
 
 export async function startApp(
   framework: Framework,
@@ -36,6 +38,9 @@ export async function startApp(
     app.get('/api/boom', async () => {
       throw new Error('handler failed with password=hunter2');
     });
+    app.post(BODY_ROUTE, express.json(), async (req, res) => {
+      res.json(await work(obs, (req.body as { handle: string }).handle));
+    });
     const server = await listen(createServer(app));
     return { server, stop: () => new Promise((r) => server.close(() => r())) };
   }
@@ -46,10 +51,25 @@ export async function startApp(
     app.get('/api/boom', async () => {
       throw new Error('handler failed with password=hunter2');
     });
+    app.post<{ Body: { handle: string } }>(BODY_ROUTE, async (req) => work(obs, req.body.handle));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { server: app.server, stop: () => app.close() };
   }
   const handler = obs.http(async (req, res) => {
+    if (req.method === 'POST') {
+      // The body as node:http gives it: 'data' and 'end' events from the socket, after this returns.
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', async () => {
+        const { handle } = JSON.parse(body) as { handle: string };
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(await work(obs, handle)));
+      });
+      return;
+    }
     const match = /^\/api\/users\/([^/?]+)/.exec(req.url ?? '');
     if (match?.[1]) {
       const body = JSON.stringify(await work(obs, match[1]));

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Local, startLocal } from '@sightline/local';
 
@@ -34,3 +34,25 @@ export function close(server: Server | undefined): Promise<void> {
 }
 
 export const xrayId = (traceId: string) => `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
+
+/**
+ * POSTs `body` as JSON in two chunks, `gapMs` apart: the request's 'end' then comes from the socket
+ * well after the handler returned, as with any body larger than a packet. Resolves with the status.
+ */
+export function postInTwoChunks(url: string, body: unknown, gapMs = 30): Promise<number> {
+  const json = JSON.stringify(body);
+  const half = Math.floor(json.length / 2);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.write(json.slice(0, half));
+    setTimeout(() => req.end(json.slice(half)), gapMs);
+  });
+}

@@ -23,7 +23,7 @@ export {
 } from './resolveConfig';
 export { createSampler, DeterministicSampler, traceIdFraction } from './samplers';
 export type { RouteResolver } from './serverSpans';
-export { addRouteResolver, afterServerSpan, serverSpanAttachment } from './serverSpans';
+export { addRouteResolver, afterServerSpan, extendServerContext, serverSpanAttachment } from './serverSpans';
 export type { WithSpanOptions } from './spans';
 export {
   activeRecordingSpan,

@@ -213,6 +213,22 @@ export function afterServerSpan(
   return true;
 }
 
+/**
+ * Replaces the context the response's request runs its later events in (a body's 'data' and 'end', the
+ * response's 'finish') with `extend(context)`: the facade adds the request's X-Ray segment, so a handler
+ * called from a body parser's 'end' finds it as well as the server span. Returns false when the
+ * response has no server span.
+ */
+export function extendServerContext(response: ServerResponse, extend: (ctx: Context) => Context): boolean {
+  const binding = responseBinding(response);
+  if (binding === undefined || binding.span === undefined) return false;
+  const ctx = extend(binding.ctx);
+  binding.ctx = ctx;
+  const requestBinding = bindings.get(binding.request);
+  if (requestBinding !== undefined) requestBinding.ctx = ctx;
+  return true;
+}
+
 /** What `afterServerSpan` attached to the response, until its `fn` has run. */
 export function serverSpanAttachment(response: ServerResponse): unknown {
   return responseBinding(response)?.attachment;

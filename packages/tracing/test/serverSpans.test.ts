@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createContextKey, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addRouteResolver,
   afterServerSpan,
+  extendServerContext,
   serverSpanAttachment,
   setHttpRoute,
   type TracingBackend,
@@ -139,6 +140,25 @@ describe('server spans (node:http, without the http instrumentation’s server s
     const child = spans.find((s) => s.name === 'parse-body');
     expect(child?.spanContext().traceId).toBe(serverSpan?.spanContext().traceId);
     expect(child?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+  });
+
+  it('runs later events in the context extendServerContext gave the request', async () => {
+    const KEY = createContextKey('test: added by the facade');
+    let seen: unknown = 'unset';
+    let extended: boolean | undefined;
+    const port = await serve((req, res) => {
+      extended = extendServerContext(res, (ctx) => ctx.setValue(KEY, 'segment'));
+      req.resume();
+      // 'end' comes from the socket, after this handler returned.
+      req.on('end', () => {
+        seen = context.active().getValue(KEY);
+        res.end();
+      });
+    });
+    await send(port, { method: 'POST', path: '/upload', body: 'x'.repeat(100_000) });
+    expect(extended).toBe(true);
+    expect(seen).toBe('segment');
+    expect(extendServerContext({} as ServerResponse, (ctx) => ctx)).toBe(false);
   });
 
   it('keeps a borrowed emit working on the object it is called on', async () => {

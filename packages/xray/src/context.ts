@@ -12,6 +12,20 @@ export function activeEntity<T>(): T | undefined {
   return context.active().getValue(XRAY_ENTITY_KEY) as T | undefined;
 }
 
+/** `ctx` with `entity` as the current X-Ray entity. */
+export function contextWithEntity<T>(ctx: Context, entity: T): Context {
+  return ctx.setValue(XRAY_ENTITY_KEY, entity);
+}
+
+/**
+ * Makes the listeners later added to `emitter` run with `entity` current (OpenTelemetry's
+ * `context.bind` for event emitters): a request's body arrives in events emitted from its socket,
+ * outside the handler's context.
+ */
+export function bindEmitterToEntity<T>(emitter: NodeJS.EventEmitter, entity: T): void {
+  context.bind(contextWithEntity(context.active(), entity), emitter);
+}
+
 /** Runs `fn` with `entity` as the current X-Ray entity, on top of whatever else the context holds. */
 export function withEntity<T, R>(entity: T, fn: () => R): R {
   return context.with(context.active().setValue(XRAY_ENTITY_KEY, entity), fn);

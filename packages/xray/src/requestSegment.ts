@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import {
   firstForwardedFor,
   formatXRayTraceHeader,
@@ -8,7 +9,7 @@ import {
   type RedactionPolicy,
   redactUrl,
 } from '@sightline/core';
-import { withEntity } from './context';
+import { bindEmitterToEntity, contextWithEntity, withEntity } from './context';
 import { type DocumentWriter, newSegment, type XRayEntity, type XRaySegment } from './documents';
 import { addErrorTo } from './entityData';
 import { newEntityId, newTraceId } from './ids';
@@ -51,6 +52,16 @@ export interface RequestSegment {
   readonly traceHeader: string;
   /** Runs `fn` with this segment as the current X-Ray context. */
   run<T>(fn: () => T): T;
+  /**
+   * `ctx` with this segment as the current X-Ray context: for the context the request's later events
+   * run in (tracing's server span binds them), so a handler called from a body's 'end' finds it.
+   */
+  inContext(ctx: Context): Context;
+  /**
+   * Binds the listeners later added to these emitters (the request and the response) to this segment,
+   * for when nothing else carries the request's context into its events (X-Ray without tracing).
+   */
+  bind(...emitters: NodeJS.EventEmitter[]): void;
   addError(error: unknown): void;
   /** Ends the segment (idempotent): response fields, error/throttle/fault flags, then sent. */
   close(response: ResponseInfo): void;
@@ -179,6 +190,14 @@ export class SampledRequestSegment implements RequestSegment {
     return withEntity(this.active, fn);
   }
 
+  inContext(ctx: Context): Context {
+    return contextWithEntity(ctx, this.active);
+  }
+
+  bind(...emitters: NodeJS.EventEmitter[]): void {
+    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
+  }
+
   addError(error: unknown): void {
     if (!this.closed) addErrorTo(this.segment, error, this.policy);
   }
@@ -224,6 +243,14 @@ export class UnsampledRequestSegment implements RequestSegment {
 
   run<T>(fn: () => T): T {
     return withEntity(this.active, fn);
+  }
+
+  inContext(ctx: Context): Context {
+    return contextWithEntity(ctx, this.active);
+  }
+
+  bind(...emitters: NodeJS.EventEmitter[]): void {
+    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
   }
 
   addError(): void {}

@@ -1,0 +1,41 @@
+import type { Local } from '@sightline/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initObservability, type Observability } from '../src/index';
+import { BODY_ROUTE, startApp } from './apps';
+import { baseUrl, postInTwoChunks, startBackends } from './helpers';
+
+const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
+
+/**
+ * X-Ray with tracing off: no server span binds the request's events to a context, so the segment binds
+ * them itself. A node:http handler that works once its body has arrived still gets its subsegment.
+ */
+describe('X-Ray without tracing, node:http adapter', () => {
+  let local: Local;
+  let obs: Observability;
+  let app: Awaited<ReturnType<typeof startApp>>;
+
+  beforeAll(async () => {
+    const started = await startBackends();
+    local = started.local;
+    obs = initObservability(
+      { serviceName: 'xray-only', tracing: false, xray: { samplingRules: SAMPLE_EVERYTHING } },
+      started.env,
+    );
+    app = await startApp('http', obs);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await obs?.shutdown({ timeoutMs: 2000 });
+    await local?.close();
+  });
+
+  it('a handler that runs once the body has arrived opens its subsegment under the request’s segment', async () => {
+    expect(await postInTwoChunks(`${baseUrl(app.server)}${BODY_ROUTE}`, { handle: 'from-body' })).toBe(200);
+    const segment = await local.waitFor(() => local.segments().find((s) => s.kind === 'segment'));
+    const subsegments = (segment.document.subsegments ?? []) as { name: string }[];
+    expect(subsegments.map((x) => x.name)).toEqual(['mock-data']);
+    expect(local.spans()).toEqual([]);
+  });
+});
