@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readyPort, serverEnv, splitVariant } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant, startPinnedLocal } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,13 +28,7 @@ if (spawnSync('perf', ['--version']).status !== 0) {
 }
 const variant = positionals[0] ?? 'sightline';
 const data = join(mkdtempSync(join(tmpdir(), 'sightline-perf-')), 'perf.data');
-const local = spawn(process.execPath, [join(import.meta.dirname, 'servers', 'local.mjs')], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  cwd: import.meta.dirname,
-});
-const localEnv = await new Promise((resolve) => local.once('message', ({ env }) => resolve(env)));
-spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-spawnSync('taskset', ['-cp', '1', String(local.pid)], { stdio: 'ignore' });
+const { local, env: localEnv } = await startPinnedLocal();
 const { name, overrides } = splitVariant(variant);
 const server = spawn(
   'taskset',

@@ -9,13 +9,13 @@
 //
 //   node bench/profile.mjs sightline [--mode cpu|heap|survivors|gc] [--warmup 5] [--seconds 6] [--top 40]
 //   node bench/profile.mjs sightline:tracing+xray --node-args="--max-semi-space-size=32"
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readyPort, serverEnv, splitVariant } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant, startPinnedLocal } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,15 +32,8 @@ const variant = positionals[0] ?? 'sightline';
 const mode = values.mode;
 const profileFile = join(mkdtempSync(join(tmpdir(), 'sightline-profile-')), `${mode}.json`);
 
-const local = spawn(process.execPath, [join(import.meta.dirname, 'servers', 'local.mjs')], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  cwd: import.meta.dirname,
-});
-const localEnv = await new Promise((resolve) => local.once('message', ({ env }) => resolve(env)));
-
 // Pinned as in the benchmark: the server alone on core 0, the load and @sightline/local on core 1.
-spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-spawnSync('taskset', ['-cp', '1', String(local.pid)], { stdio: 'ignore' });
+const { local, env: localEnv } = await startPinnedLocal();
 const server = spawn(
   'taskset',
   [

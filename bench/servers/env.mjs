@@ -1,3 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 // What the request-overhead servers share (the benchmark's, the profiler's, the instruction counter's):
 // the environment they run with, all four backends pointed at @sightline/local and nothing inherited
 // from the shell but PATH; variants with settings; and the port a server says it is ready on.
@@ -41,4 +44,19 @@ export function readyPort(server, what) {
       if (match) resolve(match[1]);
     });
   });
+}
+
+/**
+ * `@sightline/local` in its own process, and this process with it, pinned to core 1 as in the
+ * benchmark (the server under test gets core 0). Resolves with the child and the env it sends.
+ */
+export async function startPinnedLocal() {
+  const local = spawn(process.execPath, [join(import.meta.dirname, 'local.mjs')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: join(import.meta.dirname, '..'),
+  });
+  const env = await new Promise((resolve) => local.once('message', (message) => resolve(message.env)));
+  spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  spawnSync('taskset', ['-cp', '1', String(local.pid)], { stdio: 'ignore' });
+  return { local, env };
 }
