@@ -1,16 +1,17 @@
 import type { Local } from '@sightline/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { BODY_ROUTE, startApp } from './apps';
+import { BODY_ROUTE, type Framework, startApp } from './apps';
 import { baseUrl, postInTwoChunks, startBackends } from './helpers';
 
 const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
 
 /**
  * X-Ray with tracing off: no server span binds the request's events to a context, so the segment binds
- * them itself. A node:http handler that works once its body has arrived still gets its subsegment.
+ * them itself. A handler that works once its body has arrived still gets its subsegment (node:http
+ * failed this before; Express's and Fastify's body parsers are covered too).
  */
-describe('X-Ray without tracing, node:http adapter', () => {
+describe.each<Framework>(['http', 'express', 'fastify'])('X-Ray without tracing, %s adapter', (framework) => {
   let local: Local;
   let obs: Observability;
   let app: Awaited<ReturnType<typeof startApp>>;
@@ -22,7 +23,7 @@ describe('X-Ray without tracing, node:http adapter', () => {
       { serviceName: 'xray-only', tracing: false, xray: { samplingRules: SAMPLE_EVERYTHING } },
       started.env,
     );
-    app = await startApp('http', obs);
+    app = await startApp(framework, obs);
   });
 
   afterAll(async () => {
