@@ -194,12 +194,13 @@ function emitInRequestContext(original: Emit): Emit {
 }
 
 /**
- * Runs `fn` (with the response as `this`, `attachment` as its argument) once the response closed and its server span ended, from
- * the listener that ends the span: a second 'close' listener per response costs an array of listeners
- * and its copy on every emit. `attachment` stays with the response until then (`serverSpanAttachment`),
- * where a caller would otherwise keep it in a WeakMap keyed by the response: a map insert per request,
- * and entries the young-generation collector must trace. Returns false when the response has no server
- * span (not traced, already closed, or already taken); the caller then does both itself.
+ * Runs `fn` (with the response as `this` and `attachment` as its argument) once the response closed
+ * and its server span ended, from the listener that ends the span: a second 'close' listener per
+ * response costs an array of listeners and its copy on every emit. `attachment` rides in the response's
+ * binding until then (`serverSpanAttachment`), where a caller would otherwise keep a map of its own
+ * keyed by the response: one more insert, lookup and delete per request. Returns false when the
+ * response has no server span (not traced, already closed, or already taken); the caller then does
+ * both itself.
  */
 export function afterServerSpan(
   response: ServerResponse,
