@@ -33,12 +33,12 @@ import { LinkedContext } from './linkedContext';
  * either way (an own `emit` and a symbol property per object before): this is for the objects' sake.
  */
 
-/** What a traced request carries: its context. */
+/**
+ * One traced request: the context its request's and response's events run in, the server span (until
+ * it ends) and what `afterServerSpan` left. Found under both the request and the response.
+ */
 interface Binding {
   ctx: Context;
-}
-/** The response's binding also ends the server span, then runs what `afterServerSpan` left. */
-interface ResponseBinding extends Binding {
   span: Span | undefined;
   request: IncomingMessage;
   rpc: { route?: string };
@@ -50,10 +50,6 @@ type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boole
 
 /** Each traced request and response → its binding. */
 const bindings = new WeakMap<object, Binding>();
-
-function responseBinding(response: ServerResponse): ResponseBinding | undefined {
-  return bindings.get(response) as ResponseBinding | undefined;
-}
 
 /** Finds the route template of a request a framework matched (Express's `req.route`), at the end. */
 export type RouteResolver = (request: IncomingMessage) => string | undefined;
@@ -153,8 +149,8 @@ function onRequest(
     // setHttpRoute (OpenTelemetry's convention) finds the span and records the route here.
     const rpc = { type: RPCType.HTTP as const, span } as { type: RPCType.HTTP; span: Span; route?: string };
     ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
-    bindings.set(request, { ctx });
-    const binding: ResponseBinding = { ctx, span, request, rpc, after: undefined, attachment: undefined };
+    const binding: Binding = { ctx, span, request, rpc, after: undefined, attachment: undefined };
+    bindings.set(request, binding);
     bindings.set(response, binding);
     // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
     // as well as when cut off.
@@ -187,8 +183,8 @@ function emitInRequestContext(original: Emit): Emit {
           (Reflect.apply(original, this, arguments) as boolean)
         : // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
           applyInContext(binding.ctx, original, this, arguments);
-    // A request's last event: its binding goes (the response's goes when its span ends).
-    if (event === 'close' && !('span' in binding)) bindings.delete(this as object);
+    // A request's last event: its entry goes (the response's goes when the span ends).
+    if (event === 'close' && this === binding.request) bindings.delete(this);
     return emitted;
   };
 }
@@ -207,7 +203,7 @@ export function afterServerSpan(
   fn: (this: ServerResponse, attachment: unknown) => void,
   attachment?: unknown,
 ): boolean {
-  const binding = responseBinding(response);
+  const binding = bindings.get(response);
   if (binding === undefined || binding.span === undefined || binding.after !== undefined) return false;
   binding.after = fn;
   binding.attachment = attachment;
@@ -221,22 +217,19 @@ export function afterServerSpan(
  * response has no server span.
  */
 export function extendServerContext(response: ServerResponse, extend: (ctx: Context) => Context): boolean {
-  const binding = responseBinding(response);
+  const binding = bindings.get(response);
   if (binding === undefined || binding.span === undefined) return false;
-  const ctx = extend(binding.ctx);
-  binding.ctx = ctx;
-  const requestBinding = bindings.get(binding.request);
-  if (requestBinding !== undefined) requestBinding.ctx = ctx;
+  binding.ctx = extend(binding.ctx);
   return true;
 }
 
 /** What `afterServerSpan` attached to the response, until its `fn` has run. */
 export function serverSpanAttachment(response: ServerResponse): unknown {
-  return responseBinding(response)?.attachment;
+  return bindings.get(response)?.attachment;
 }
 
 function endServerSpan(this: ServerResponse): void {
-  const binding = responseBinding(this);
+  const binding = bindings.get(this);
   const span = binding?.span;
   if (binding === undefined || span === undefined) return;
   binding.span = undefined;
@@ -254,7 +247,7 @@ function endServerSpan(this: ServerResponse): void {
   }
 }
 
-function endSpan(response: ServerResponse, binding: ResponseBinding, span: Span): void {
+function endSpan(response: ServerResponse, binding: Binding, span: Span): void {
   try {
     if (binding.rpc.route === undefined) nameRoute(span, binding.request);
     // A response cut off before it finished is an error even when its status says otherwise.
