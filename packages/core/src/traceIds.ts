@@ -43,9 +43,9 @@ export function isValidSpanId(id: string): boolean {
 /** `5f3c…` (32 hex) → `1-5f3c…-…`; `undefined` for an invalid id. */
 export function otelToXRayTraceId(traceId: string): string | undefined {
   // Lower-cased only when it is not already valid: toLowerCase copies the string even when unchanged.
-  const id = isValidOtelTraceId(traceId) ? traceId : traceId.toLowerCase();
-  if (!isValidOtelTraceId(id)) return undefined;
-  return `1-${id.slice(0, 8)}-${id.slice(8)}`;
+  if (isValidOtelTraceId(traceId)) return `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
+  const id = traceId.toLowerCase();
+  return isValidOtelTraceId(id) ? `1-${id.slice(0, 8)}-${id.slice(8)}` : undefined;
 }
 
 /** `1-5f3c…-…` → 32 hex; `undefined` for an invalid id. */

@@ -1,3 +1,4 @@
+import { isValidOtelTraceId, isValidSpanId } from '@sightline/core';
 import type { Attributes, AttributeValue, SpanKindName, StoredSpan } from '../types';
 
 /**
@@ -85,8 +86,8 @@ function convertSpan(
   const spanId = idToHex(raw.spanId);
   const parent = idToHex(raw.parentSpanId);
   // OTLP spec: an all-zero id, or one of another length, is invalid; trace_id and span_id are required.
-  if (!isValidId(traceId, 32)) return `span "${raw.name ?? ''}": invalid trace_id "${traceId}"`;
-  if (!isValidId(spanId, 16)) return `span "${raw.name ?? ''}": invalid span_id "${spanId}"`;
+  if (!isValidOtelTraceId(traceId)) return `span "${raw.name ?? ''}": invalid trace_id "${traceId}"`;
+  if (!isValidSpanId(spanId)) return `span "${raw.name ?? ''}": invalid span_id "${spanId}"`;
   if (parent !== '' && parent.length !== 16) return `span "${raw.name ?? ''}": invalid parent_span_id`;
   const start = BigInt(raw.startTimeUnixNano ?? 0);
   const end = BigInt(raw.endTimeUnixNano ?? 0);
@@ -123,13 +124,6 @@ function convertSpan(
     scope,
     receivedAt,
   };
-}
-
-const HEX = /^[0-9a-f]+$/;
-const ZEROS = /^0+$/;
-
-function isValidId(hex: string, length: number): boolean {
-  return hex.length === length && HEX.test(hex) && !ZEROS.test(hex);
 }
 
 /** OTLP/JSON spells ids as hex (not base64, unlike the generic protobuf JSON mapping). */
