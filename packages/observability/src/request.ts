@@ -56,7 +56,7 @@ export function beginRequest(
   res: ServerResponse,
   routeOf?: RouteOf,
 ): RequestState {
-  const existing = stateOf(rt, res);
+  const existing = requestStateOf(rt, res);
   if (existing !== undefined) {
     existing.routeOf ??= routeOf;
     return existing;
@@ -128,14 +128,10 @@ function attachToServerSpan(rt: Runtime, res: ServerResponse, state: ActiveReque
   }
 }
 
-function stateOf(rt: Runtime, res: ServerResponse): ActiveRequest | undefined {
+/** The state `beginRequest` attached to this response: with its server span, or in `states`. */
+export function requestStateOf(rt: Runtime, res: ServerResponse): RequestState | undefined {
   const attached = rt.tracing?.backend.active ? rt.tracing.module.serverSpanAttachment(res) : undefined;
   return attached instanceof ActiveRequest ? attached : states.get(res);
-}
-
-/** The state `beginRequest` attached to this response. */
-export function requestStateOf(rt: Runtime, res: ServerResponse): RequestState | undefined {
-  return stateOf(rt, res);
 }
 
 /**

@@ -28,7 +28,7 @@ export function bindEmitterToEntity<T>(emitter: NodeJS.EventEmitter, entity: T):
 
 /** Runs `fn` with `entity` as the current X-Ray entity, on top of whatever else the context holds. */
 export function withEntity<T, R>(entity: T, fn: () => R): R {
-  return context.with(context.active().setValue(XRAY_ENTITY_KEY, entity), fn);
+  return context.with(contextWithEntity(context.active(), entity), fn);
 }
 
 // When tracing is off nobody registered a context manager and the API's no-op one forgets everything;

@@ -153,12 +153,29 @@ export function httpRequestFields(req: RequestInfo, policy: RedactionPolicy): Re
   return out;
 }
 
+/** What both kinds of request segment put in the context: the entity the request's code runs under. */
+abstract class SegmentInContext {
+  protected abstract readonly active: ActiveEntity;
+
+  run<T>(fn: () => T): T {
+    return withEntity(this.active, fn);
+  }
+
+  inContext(ctx: Context): Context {
+    return contextWithEntity(ctx, this.active);
+  }
+
+  bind(...emitters: NodeJS.EventEmitter[]): void {
+    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
+  }
+}
+
 /** A sampled request's segment. */
-export class SampledRequestSegment implements RequestSegment {
+export class SampledRequestSegment extends SegmentInContext implements RequestSegment {
   readonly sampled = true;
   readonly traceHeader: string;
   private readonly segment: XRaySegment;
-  private readonly active: ActiveEntity;
+  protected readonly active: ActiveEntity;
   private closed = false;
 
   constructor(
@@ -170,6 +187,7 @@ export class SampledRequestSegment implements RequestSegment {
     req: RequestInfo,
     rule: string | undefined,
   ) {
+    super();
     this.segment = newSegment(writer, safeSegmentName(name), trace.traceId, trace.parentId);
     if (id !== undefined && isValidSpanId(id)) this.segment.id = id;
     if (rule !== undefined) this.segment.setMatchedSamplingRule(rule);
@@ -184,18 +202,6 @@ export class SampledRequestSegment implements RequestSegment {
 
   get id(): string {
     return this.segment.id;
-  }
-
-  run<T>(fn: () => T): T {
-    return withEntity(this.active, fn);
-  }
-
-  inContext(ctx: Context): Context {
-    return contextWithEntity(ctx, this.active);
-  }
-
-  bind(...emitters: NodeJS.EventEmitter[]): void {
-    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
   }
 
   addError(error: unknown): void {
@@ -226,31 +232,20 @@ export class SampledRequestSegment implements RequestSegment {
 }
 
 /** An unsampled request: ids for the headers and the logs, nothing recorded, nothing sent. */
-export class UnsampledRequestSegment implements RequestSegment {
+export class UnsampledRequestSegment extends SegmentInContext implements RequestSegment {
   readonly sampled = false;
   readonly traceHeader: string;
   readonly id: string;
-  private readonly active: ActiveEntity;
+  protected readonly active: ActiveEntity;
 
   constructor(
     readonly traceId: string,
     id: string | undefined,
   ) {
+    super();
     this.id = id !== undefined && isValidSpanId(id) ? id : newEntityId();
     this.active = { traceId, segmentId: this.id, entity: undefined };
     this.traceHeader = formatXRayTraceHeader({ root: traceId, sampled: false });
-  }
-
-  run<T>(fn: () => T): T {
-    return withEntity(this.active, fn);
-  }
-
-  inContext(ctx: Context): Context {
-    return contextWithEntity(ctx, this.active);
-  }
-
-  bind(...emitters: NodeJS.EventEmitter[]): void {
-    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
   }
 
   addError(): void {}
