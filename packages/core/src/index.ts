@@ -9,6 +9,8 @@ export {
 } from './diagnostics';
 export type { BackendReport, DropCounts, DropReason } from './drops';
 export { DropCounter } from './drops';
+export type { ApplyInContext, Emit, EmitterBinding } from './emitContext';
+export { patchEmit, patchEmitInContext } from './emitContext';
 export type { Env, EnvWarning, NumberRule } from './env';
 export { EnvReader, isHttpUrl, isLoopbackUrl, parseBoolean } from './env';
 export { firstForwardedFor } from './headers';

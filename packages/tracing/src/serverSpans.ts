@@ -11,7 +11,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
-import { firstForwardedFor } from '@sightline/core';
+import { type Emit, firstForwardedFor, patchEmit, patchEmitInContext } from '@sightline/core';
 import { activeContext, applyInContext } from './contextManager';
 import { KNOWN_METHODS, methodAttributes, splitHost } from './httpAttributes';
 import { LinkedContext } from './linkedContext';
@@ -46,7 +46,6 @@ interface Binding {
   /** What the caller of `afterServerSpan` keeps with the response until then. */
   attachment: unknown;
 }
-type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 /** Each traced request and response → its binding. */
 const bindings = new WeakMap<object, Binding>();
@@ -69,13 +68,6 @@ export interface ServerSpanOptions {
   ignore(request: IncomingMessage): boolean;
 }
 
-interface Patched {
-  proto: { emit: Emit };
-  original: Emit;
-  own: boolean;
-  wrapper: Emit;
-}
-
 /**
  * Patches `http.Server.prototype.emit` and `https.Server.prototype.emit` (shared by CommonJS and ESM
  * importers alike) so every 'request' gets a server span, and the `emit` of `IncomingMessage` and
@@ -83,42 +75,34 @@ interface Patched {
  * Returns the function that restores them.
  */
 export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): () => void {
-  const patched: Patched[] = [];
   let on = true;
-  for (const module of [http, https]) {
-    const proto = (module.Server as unknown as { prototype: { emit: Emit } }).prototype;
-    const original = proto.emit;
-    const own = Object.hasOwn(proto, 'emit');
-    const wrapper = function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
-      if (event !== 'request' || !on) return original.call(this, event, ...args);
-      return onRequest(
-        tracer,
-        options,
-        original,
-        this,
-        args[0] as IncomingMessage,
-        args[1] as ServerResponse,
-      );
-    };
-    proto.emit = wrapper;
-    patched.push({ proto, original, own, wrapper });
-  }
-  for (const Emitter of [http.IncomingMessage, http.ServerResponse]) {
-    const proto = (Emitter as unknown as { prototype: { emit: Emit } }).prototype;
-    const original = proto.emit;
-    const own = Object.hasOwn(proto, 'emit');
-    const wrapper = emitInRequestContext(original);
-    proto.emit = wrapper;
-    patched.push({ proto, original, own, wrapper });
-  }
+  const restores = [http, https].map((module) =>
+    patchEmit(
+      module.Server.prototype,
+      (original) =>
+        function emitWithServerSpan(this: unknown, event: string | symbol, ...args: unknown[]) {
+          if (event !== 'request' || !on) return original.call(this, event, ...args);
+          return onRequest(
+            tracer,
+            options,
+            original,
+            this,
+            args[0] as IncomingMessage,
+            args[1] as ServerResponse,
+          );
+        },
+    ),
+  );
+  restores.push(
+    patchEmitInContext(
+      [http.IncomingMessage.prototype, http.ServerResponse.prototype],
+      bindings,
+      applyInContext,
+    ),
+  );
   return () => {
     on = false;
-    for (const { proto, original, own, wrapper } of patched) {
-      // Someone patched over us since (another APM): our wrapper stays in their chain, passing through.
-      if (proto.emit !== wrapper) continue;
-      if (own) proto.emit = original;
-      else delete (proto as { emit?: Emit }).emit;
-    }
+    for (const restore of restores) restore();
   };
 }
 
@@ -160,33 +144,6 @@ function onRequest(
     return emit.call(server, 'request', request, response);
   }
   return applyInContext(ctx, emit, server, ['request', request, response]);
-}
-
-/**
- * The `emit` of every request and response: a traced one's listeners run in its request's context.
- * Through `Reflect.apply` with `arguments`: a `this` for `context.with` would cost a bound function per
- * event. An untraced emitter (a client's response, a request served before tracing started, the method
- * borrowed onto another object) emits as before.
- */
-function emitInRequestContext(original: Emit): Emit {
-  return function emitInContext(this: unknown, event: string | symbol): boolean {
-    const binding = typeof this === 'object' && this !== null ? bindings.get(this) : undefined;
-    // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-    if (binding === undefined) return Reflect.apply(original, this, arguments);
-    // An event nobody listens to runs no code, so no context is entered for it: four of the seven
-    // events a plain GET emits ('prefinish', 'readable', 'resume' and the request's 'close'). `_events`
-    // is the listener table every EventEmitter has kept under that name since Node's first releases.
-    const listeners = (this as { _events?: Record<string | symbol, unknown> })._events;
-    const emitted =
-      listeners !== undefined && listeners[event] === undefined
-        ? // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-          (Reflect.apply(original, this, arguments) as boolean)
-        : // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
-          applyInContext(binding.ctx, original, this, arguments);
-    // A request's last event: its entry goes (the response's goes when the span ends).
-    if (event === 'close' && this === binding.request) bindings.delete(this);
-    return emitted;
-  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '@opentelemetry/api';
 import {
   firstForwardedFor,
@@ -9,7 +10,7 @@ import {
   type RedactionPolicy,
   redactUrl,
 } from '@sightline/core';
-import { bindEmitterToEntity, contextWithEntity, withEntity } from './context';
+import { bindRequestToEntity, contextWithEntity, withEntity } from './context';
 import { type DocumentWriter, newSegment, type XRayEntity, type XRaySegment } from './documents';
 import { addErrorTo } from './entityData';
 import { newEntityId, newTraceId } from './ids';
@@ -58,10 +59,11 @@ export interface RequestSegment {
    */
   inContext(ctx: Context): Context;
   /**
-   * Binds the listeners later added to these emitters (the request and the response) to this segment,
-   * for when nothing else carries the request's context into its events (X-Ray without tracing).
+   * Runs the request's and the response's events (a body's 'data' and 'end', the response's 'finish')
+   * with this segment current, for when nothing else carries the request's context into them (X-Ray
+   * without tracing).
    */
-  bind(...emitters: NodeJS.EventEmitter[]): void;
+  bind(request: IncomingMessage, response: ServerResponse): void;
   addError(error: unknown): void;
   /** Ends the segment (idempotent): response fields, error/throttle/fault flags, then sent. */
   close(response: ResponseInfo): void;
@@ -165,8 +167,8 @@ abstract class SegmentInContext {
     return contextWithEntity(ctx, this.active);
   }
 
-  bind(...emitters: NodeJS.EventEmitter[]): void {
-    for (const emitter of emitters) bindEmitterToEntity(emitter, this.active);
+  bind(request: IncomingMessage, response: ServerResponse): void {
+    bindRequestToEntity(request, response, this.active);
   }
 }
 

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context, createContextKey } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,6 +79,44 @@ describe('one context for X-Ray and OpenTelemetry', () => {
     expect(seen).toEqual({ otel: 'server-span', xray: true });
     await xray.shutdown(100);
     expect(contextPropagates()).toBe(true);
+  });
+});
+
+describe('RequestSegment.bind', () => {
+  it("runs a request body's events with the segment current, and restores the classes' emit on shutdown", async () => {
+    const { xray } = make();
+    const originals = [http.IncomingMessage.prototype.emit, http.ServerResponse.prototype.emit];
+    const seen: { data?: string; end?: string; finish?: string } = {};
+    let segmentId = '';
+    const server = http.createServer((req, res) => {
+      const seg = xray.openRequestSegment(request('/'));
+      segmentId = seg.id;
+      seg.bind(req, res);
+      // Added outside seg.run: only the binding can make these listeners see the segment.
+      req.on('data', () => {
+        seen.data = xray.currentTraceIds()?.segmentId;
+      });
+      req.on('end', () => {
+        seen.end = xray.currentTraceIds()?.segmentId;
+        res.end('ok');
+      });
+      res.on('finish', () => {
+        seen.finish = xray.currentTraceIds()?.segmentId;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'hello' });
+      expect(await response.text()).toBe('ok');
+      await tick();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(seen).toEqual({ data: segmentId, end: segmentId, finish: segmentId });
+    expect(Object.hasOwn(http.IncomingMessage.prototype, 'emit')).toBe(true);
+    await xray.shutdown(100);
+    expect([http.IncomingMessage.prototype.emit, http.ServerResponse.prototype.emit]).toEqual(originals);
   });
 });
 

@@ -24,7 +24,7 @@ const seg = xray.openRequestSegment({
   remoteAddress: req.socket.remoteAddress,
 });
 res.setHeader('x-amzn-trace-id', seg.traceHeader);
-seg.bind(req, res); // listeners added later ('data', 'end' of a body) run with the segment current
+seg.bind(req, res); // the request's later events ('data', 'end' of a body) run with the segment current
 await seg.run(() => handler(req, res));
 seg.close({ statusCode: res.statusCode, contentLength: Number(res.getHeader('content-length')) });
 
