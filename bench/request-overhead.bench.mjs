@@ -1,14 +1,17 @@
 // Request overhead: a small Express app bare, with Sightline (all four backends on, everything
 // sampled, sending to @sightline/local), with OpenTelemetry's NodeSDK (http + express, OTLP/proto),
-// and with aws-xray-sdk-express (everything sampled). Same run, interleaved rounds; the server is
-// pinned to core 0, the load generator and @sightline/local (its own process) to core 1. Prints ratios to bare.
+// and with aws-xray-sdk-express (everything sampled). Same run: every server warm at once and the load
+// moved between them in short windows; the servers are pinned to core 0, the load generator and
+// @sightline/local (its own process) to core 1. Start-up to first response is measured apart (each
+// variant started and stopped a few times). Prints ratios to bare.
 //
-//   node bench/request-overhead.bench.mjs [--rounds 3] [--seconds 5] [--connections 32]
+//   node bench/request-overhead.bench.mjs [--rounds 8] [--seconds 3] [--warmup 5] [--startups 3] [--connections 32]
 //
 // Two versions of the code side by side, in one run (a change's effect is smaller than this machine's
 // drift between runs): build the other checkout, then
 //   --variants bare,sightline,sightline@SIGHTLINE_BENCH_FROM=/path/to/other/checkout
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -16,10 +19,13 @@ import { serverEnv, splitVariant } from './servers/env.mjs';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
+    // Measured windows per variant, and their length.
+    rounds: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '3' },
     // Load before measuring, so the JIT has compiled the hot paths: a server runs for hours.
     warmup: { type: 'string', default: '5' },
+    // Start-ups to first response measured per variant (a server started and stopped each time).
+    startups: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     // e.g. --variants bare,sightline,sightline:tracing,sightline:none to see one backend's cost;
     // `variant@NAME=value+NAME=value` runs a variant with those environment settings.
@@ -29,6 +35,10 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const WARMUP = Number(values.warmup);
+const STARTUPS = Number(values.startups);
+/** Longer than every variant's export delay (OTLP batches: 5 s by default), so the last batches count. */
+const TAIL_MS = 6000;
 const VARIANTS = values.variants.split(',');
 const LABEL = {
   bare: 'bare Express',
@@ -66,11 +76,43 @@ function startLocalProcess() {
       child.removeAllListeners('exit');
       resolve({
         env,
+        pid: child.pid,
         clear: () => ask('clear', 'message'),
         close: () => ask('close', 'exit'),
       });
     });
   });
+}
+
+/** CPU time (ms) a process has used so far, from /proc; undefined where there is none. */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/**
+ * Waits until the server just measured and @sightline/local have gone quiet (under 5 % of a core over
+ * 300 ms; 8 s at most): local drains the telemetry a window left queued (X-Ray datagrams wait in its
+ * socket buffer while the load generator, on the same core, runs flat out), and until it has, the next
+ * window's load generator shares its core and the next server, bare Express above all, looks slower.
+ */
+async function settle(pids) {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const deadline = Date.now() + 8000;
+  let before = pids.map(cpuMsOf);
+  if (before.includes(undefined)) return sleep(1000);
+  while (Date.now() < deadline) {
+    await sleep(300);
+    const now = pids.map(cpuMsOf);
+    const quiet = now.every((ms, i) => ms - before[i] < 15);
+    before = now;
+    if (quiet) return;
+  }
 }
 
 function startServer(variant) {
@@ -117,42 +159,73 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = Object.fromEntries(
   VARIANTS.map((v) => [v, { rps: [], p99: [], startup: [], cpu: [], errors: 0 }]),
 );
+/** Rotates the order each round so no variant always follows the same one (caches, a tail of work). */
+const orderOf = (round) => VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
 
 console.log(
-  `request overhead: ${ROUNDS} rounds × ${SECONDS} s × ${CONNECTIONS} connections, server pinned: ${pin}`,
+  `request overhead: ${ROUNDS} windows × ${SECONDS} s × ${CONNECTIONS} connections per variant, ${STARTUPS} start-ups each, server pinned: ${pin}`,
 );
-for (let round = 1; round <= ROUNDS; round++) {
-  // Rotate the order each round so no variant always runs first (warm caches, thermal state).
-  const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
-  for (const variant of order) {
-    const { child, url, startupMs } = await startServer(variant);
-    await load(url, Number(values.warmup)); // warm-up
-    const cpuUrl = url.replace('/api/activities/home', '/__bench/cpu');
-    const before = await (await fetch(cpuUrl)).json();
-    const r = await load(url, SECONDS);
-    const after = await (await fetch(cpuUrl)).json();
-    results[variant].cpu.push((after.cpuMicros - before.cpuMicros) / (after.requests - before.requests));
-    results[variant].rps.push(r.requests.average);
-    results[variant].p99.push(r.latency.p99);
+
+// Start-up to first response: each variant started and stopped STARTUPS times, interleaved.
+for (let round = 0; round < STARTUPS; round++) {
+  for (const variant of orderOf(round)) {
+    const { child, startupMs } = await startServer(variant);
     results[variant].startup.push(startupMs);
-    results[variant].errors += r.errors + r.non2xx;
     await stopServer(child);
-    await local.clear();
-    const cpu = results[variant].cpu.at(-1);
-    process.stdout.write(
-      `  round ${round} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  server CPU ${cpu.toFixed(0)} µs/request\n`,
-    );
   }
 }
+await local.clear();
+
+// Throughput: every variant's server runs for the whole measurement, each warmed up once, and the load
+// moves between them in short windows. This machine's speed drifts by tens of percent within minutes;
+// windows seconds apart pair far better than whole server lifetimes a minute or more apart did.
+const servers = {};
+for (const variant of VARIANTS) {
+  const { child, url } = await startServer(variant);
+  const cpuUrl = url.replace('/api/activities/home', '/__bench/cpu');
+  servers[variant] = { child, url, counters: () => fetch(cpuUrl).then((r) => r.json()) };
+  await load(url, WARMUP);
+}
+// The warm-ups' own tails (batches still waiting to leave) settle before anything is counted.
+await new Promise((resolve) => setTimeout(resolve, TAIL_MS));
+/** Each variant's counters at the start of its last window: CPU is charged up to its next window. */
+const last = {};
+for (const variant of VARIANTS) last[variant] = await servers[variant].counters();
+
+// A window's CPU is everything the server used from the window's start to its next window's start
+// (or the final read): the exports and flushes that follow a window's load are part of its cost.
+const chargeCpu = (variant, now) => {
+  const before = last[variant];
+  results[variant].cpu.push((now.cpuMicros - before.cpuMicros) / (now.requests - before.requests));
+  last[variant] = now;
+};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const variant of orderOf(round)) {
+    if (round > 0) chargeCpu(variant, await servers[variant].counters());
+    const r = await load(servers[variant].url, SECONDS);
+    results[variant].rps.push(r.requests.average);
+    results[variant].p99.push(r.latency.p99);
+    results[variant].errors += r.errors + r.non2xx;
+    process.stdout.write(
+      `  window ${round + 1} ${variant.padEnd(9)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms\n`,
+    );
+    await local.clear();
+    await settle([servers[variant].child.pid, local.pid]);
+  }
+}
+// The last windows' tails: batches wait up to the exporters' schedule delays before they leave.
+await new Promise((resolve) => setTimeout(resolve, TAIL_MS));
+for (const variant of VARIANTS) chargeCpu(variant, await servers[variant].counters());
+for (const { child } of Object.values(servers)) await stopServer(child);
 await local.close();
 
 console.log(
   '\n| variant | req/s | vs bare | p99 ms | vs bare | server CPU µs/req | CPU-bound throughput vs bare | start-up to first response | vs bare | errors |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-// Ratios are paired by round (each variant against the bare run of the same round, minutes apart at
-// most) and then the median is taken: this machine's speed drifts by tens of percent over a run, and a
-// ratio of two medians from different moments carried that drift into the result.
+// Ratios are paired by round (each variant against bare's window of the same round, seconds apart) and
+// then the median is taken: this machine's speed drifts by tens of percent over a run, and a ratio of
+// two medians from different moments carried that drift into the result.
 const pairedMedian = (v, key, ratio) => median(results[v][key].map((x, i) => ratio(x, results.bare[key][i])));
 for (const v of VARIANTS) {
   const rps = median(results[v].rps);
@@ -167,5 +240,7 @@ for (const v of VARIANTS) {
     `| ${labelOf(v)} | ${rps.toFixed(0)} | ${(rpsShare * 100).toFixed(0)} % | ${p99} | ${p99Ratio.toFixed(2)}× | ${cpu.toFixed(0)} | ${(cpuShare * 100).toFixed(0)} % | ${startup.toFixed(0)} ms | ${delta >= 0 ? '+' : ''}${delta.toFixed(0)} ms | ${results[v].errors} |`,
   );
 }
-console.log('(each "vs bare" is the median over rounds of the ratio to the same round\'s bare run)');
+console.log(
+  '(each "vs bare" is the median over windows of the ratio to bare\'s window of the same round; start-up pairs likewise)',
+);
 console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);
