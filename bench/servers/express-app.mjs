@@ -1,4 +1,5 @@
-// One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray.
+// One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray (and als: bare
+// with an AsyncLocalStorage store through each request, the context tax alone).
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 // `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
 // on, to see what each one costs.
@@ -79,6 +80,12 @@ if (variant === 'sightline') {
         span.end();
       }
     });
+} else if (variant === 'als') {
+  // No telemetry: only an AsyncLocalStorage store active through each request, the context every
+  // tracer keeps (Node 20's AsyncLocalStorage copies it onto each async resource made meanwhile).
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const storage = new AsyncLocalStorage();
+  before = (app) => app.use((req, _res, next) => storage.run({ req }, next));
 } else if (variant === 'xray') {
   const AWSXRay = (await import('aws-xray-sdk-core')).default;
   const xrayExpress = (await import('aws-xray-sdk-express')).default;
