@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Socket } from 'node:net';
 import { context, createContextKey } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -116,6 +116,16 @@ describe('RequestSegment.bind', () => {
     expect(seen).toEqual({ data: segmentId, end: segmentId, finish: segmentId });
     expect(Object.hasOwn(http.IncomingMessage.prototype, 'emit')).toBe(true);
     await xray.shutdown(100);
+    expect([http.IncomingMessage.prototype.emit, http.ServerResponse.prototype.emit]).toEqual(originals);
+  });
+
+  it('patches nothing once every backend has shut down (a segment opened just before)', async () => {
+    const { xray } = make();
+    const seg = xray.openRequestSegment(request('/'));
+    await xray.shutdown(100);
+    const originals = [http.IncomingMessage.prototype.emit, http.ServerResponse.prototype.emit];
+    const req = new http.IncomingMessage(new Socket());
+    seg.bind(req, new http.ServerResponse(req));
     expect([http.IncomingMessage.prototype.emit, http.ServerResponse.prototype.emit]).toEqual(originals);
   });
 });
