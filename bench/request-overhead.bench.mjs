@@ -6,6 +6,7 @@
 // variant started and stopped a few times). Prints ratios to bare.
 //
 //   node bench/request-overhead.bench.mjs [--rounds 8] [--seconds 3] [--warmup 5] [--startups 3] [--connections 32]
+//     [--against <variant>]   (also each variant's window-by-window ratio to that one)
 //
 // Two versions of the code side by side, in one run (a change's effect is smaller than this machine's
 // drift between runs): build the other checkout, then
@@ -30,6 +31,9 @@ const { values } = parseArgs({
     // e.g. --variants bare,sightline,sightline:tracing,sightline:none to see one backend's cost;
     // `variant@NAME=value+NAME=value` runs a variant with those environment settings.
     variants: { type: 'string', default: 'bare,sightline,nodesdk,xray' },
+    // A second comparison, window by window against this variant (two versions of the code: their
+    // windows are seconds apart, where each against bare carries bare's own spread too).
+    against: { type: 'string' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -243,4 +247,19 @@ for (const v of VARIANTS) {
 console.log(
   '(each "vs bare" is the median over windows of the ratio to bare\'s window of the same round; start-up pairs likewise)',
 );
+const against = values.against;
+if (against !== undefined && results[against] !== undefined) {
+  // Same pairing as above, against another variant: how many of its windows each one beat, too.
+  const paired = (v, key) => results[v][key].map((x, i) => x / results[against][key][i]);
+  console.log(`\n| variant | req/s vs ${against} | windows ahead | server CPU vs ${against} |`);
+  console.log('|---|---:|---:|---:|');
+  for (const v of VARIANTS) {
+    if (v === against) continue;
+    const rps = paired(v, 'rps');
+    const ahead = rps.filter((r) => r > 1).length;
+    console.log(
+      `| ${labelOf(v)} | ${median(rps).toFixed(3)}× | ${ahead} of ${rps.length} | ${median(paired(v, 'cpu')).toFixed(3)}× |`,
+    );
+  }
+}
 console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus()[0]?.model ?? 'unknown cpu'}`);
