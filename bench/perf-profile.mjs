@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readyPort, serverEnv, splitVariant, startPinnedLocal } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant, startLocalProcess } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,7 +28,7 @@ if (spawnSync('perf', ['--version']).status !== 0) {
 }
 const variant = positionals[0] ?? 'sightline';
 const data = join(mkdtempSync(join(tmpdir(), 'sightline-perf-')), 'perf.data');
-const { local, env: localEnv } = await startPinnedLocal();
+const local = await startLocalProcess();
 const { name, overrides } = splitVariant(variant);
 const server = spawn(
   'taskset',
@@ -40,7 +40,7 @@ const server = spawn(
     join(import.meta.dirname, 'servers', 'express-app.mjs'),
     name,
   ],
-  { env: { ...serverEnv(localEnv), ...overrides }, stdio: ['ignore', 'pipe', 'inherit'] },
+  { env: { ...serverEnv(local.env), ...overrides }, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const url = `http://127.0.0.1:${await readyPort(server, variant)}/api/activities/home`;
 await autocannon({ url, connections: 32, duration: 5 }); // warm-up: the JIT compiles the hot paths
@@ -54,7 +54,7 @@ const result = await autocannon({ url, connections: 32, duration: Number(values.
 recorder.kill('SIGINT');
 await new Promise((resolve) => recorder.once('exit', resolve));
 server.kill('SIGKILL');
-local.send('close');
+await local.close();
 
 const requests = result.requests.total;
 const script = spawnSync('perf', ['script', '-i', data, '-F', 'ip,sym'], {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readyPort, serverEnv, splitVariant, startPinnedLocal } from './servers/env.mjs';
+import { readyPort, serverEnv, splitVariant, startLocalProcess } from './servers/env.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,7 +33,7 @@ const mode = values.mode;
 const profileFile = join(mkdtempSync(join(tmpdir(), 'sightline-profile-')), `${mode}.json`);
 
 // Pinned as in the benchmark: the server alone on core 0, the load and @sightline/local on core 1.
-const { local, env: localEnv } = await startPinnedLocal();
+const local = await startLocalProcess();
 const server = spawn(
   'taskset',
   [
@@ -47,7 +47,7 @@ const server = spawn(
   ],
   {
     env: {
-      ...serverEnv(localEnv),
+      ...serverEnv(local.env),
       ...splitVariant(variant).overrides,
       SIGHTLINE_PROFILE_OUT: profileFile,
       SIGHTLINE_PROFILE_KIND: mode,
@@ -81,8 +81,7 @@ server.removeAllListeners('exit');
 const exited = new Promise((r) => server.once('exit', r));
 server.kill('SIGTERM');
 await exited;
-local.send('close');
-await new Promise((r) => local.once('exit', r));
+await local.close();
 
 const requests = result.requests.total;
 console.log(`${variant}: ${requests} requests measured, ${result.requests.average.toFixed(0)} req/s`);

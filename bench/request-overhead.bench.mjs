@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { serverEnv, splitVariant } from './servers/env.mjs';
+import { canPin, serverEnv, splitVariant, startLocalProcess } from './servers/env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -52,41 +52,10 @@ const LABEL = {
 };
 const labelOf = (v) => LABEL[v] ?? v.replace(/^sightline:(.*)$/, 'Sightline, only $1');
 const server = join(import.meta.dirname, 'servers', 'express-app.mjs');
-const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
-if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+const pin = canPin;
 
 const local = await startLocalProcess();
 const env = serverEnv(local.env);
-
-/** @sightline/local in a child process on the load generator's core: one event loop each. */
-function startLocalProcess() {
-  const script = join(import.meta.dirname, 'servers', 'local.mjs');
-  const child = spawn(
-    pin ? 'taskset' : process.execPath,
-    pin ? ['-c', '1', process.execPath, script] : [script],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      cwd: import.meta.dirname,
-    },
-  );
-  const ask = (message, answer) =>
-    new Promise((resolve) => {
-      child.once(answer, resolve);
-      child.send(message);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`@sightline/local exited with ${code}`)));
-    child.once('message', ({ env }) => {
-      child.removeAllListeners('exit');
-      resolve({
-        env,
-        pid: child.pid,
-        clear: () => ask('clear', 'message'),
-        close: () => ask('close', 'exit'),
-      });
-    });
-  });
-}
 
 /** CPU time (ms) a process has used so far, from /proc; undefined where there is none. */
 function cpuMsOf(pid) {
@@ -230,7 +199,9 @@ console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 // Ratios are paired by round (each variant against bare's window of the same round, seconds apart) and
 // then the median is taken: this machine's speed drifts by tens of percent over a run, and a ratio of
 // two medians from different moments carried that drift into the result.
-const pairedMedian = (v, key, ratio) => median(results[v][key].map((x, i) => ratio(x, results.bare[key][i])));
+/** Each window's (or start-up's) `ratio` to `ref`'s of the same round. */
+const pairedRatios = (v, ref, key, ratio) => results[v][key].map((x, i) => ratio(x, results[ref][key][i]));
+const pairedMedian = (v, key, ratio) => median(pairedRatios(v, 'bare', key, ratio));
 for (const v of VARIANTS) {
   const rps = median(results[v].rps);
   const p99 = median(results[v].p99);
@@ -250,7 +221,7 @@ console.log(
 const against = values.against;
 if (against !== undefined && results[against] !== undefined) {
   // Same pairing as above, against another variant: how many of its windows each one beat, too.
-  const paired = (v, key) => results[v][key].map((x, i) => x / results[against][key][i]);
+  const paired = (v, key) => pairedRatios(v, against, key, (x, ref) => x / ref);
   console.log(`\n| variant | req/s vs ${against} | windows ahead | server CPU vs ${against} |`);
   console.log('|---|---:|---:|---:|');
   for (const v of VARIANTS) {

@@ -46,17 +46,37 @@ export function readyPort(server, what) {
   });
 }
 
+/** Whether `taskset` works here: the benchmarks pin the server to core 0, the rest to core 1. */
+export const canPin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
+
 /**
- * `@sightline/local` in its own process, and this process with it, pinned to core 1 as in the
- * benchmark (the server under test gets core 0). Resolves with the child and the env it sends.
+ * `@sightline/local` in its own process, one event loop beside the load generator's, both (this process
+ * too) pinned to core 1 where `taskset` works; the server under test gets core 0. Resolves with the env
+ * it sends, its pid, and `clear()` / `close()` over IPC.
  */
-export async function startPinnedLocal() {
-  const local = spawn(process.execPath, [join(import.meta.dirname, 'local.mjs')], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    cwd: join(import.meta.dirname, '..'),
+export function startLocalProcess() {
+  const script = join(import.meta.dirname, 'local.mjs');
+  if (canPin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const child = spawn(
+    canPin ? 'taskset' : process.execPath,
+    canPin ? ['-c', '1', process.execPath, script] : [script],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: join(import.meta.dirname, '..') },
+  );
+  const ask = (message, answer) =>
+    new Promise((resolve) => {
+      child.once(answer, resolve);
+      child.send(message);
+    });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`@sightline/local exited with ${code}`)));
+    child.once('message', ({ env }) => {
+      child.removeAllListeners('exit');
+      resolve({
+        env,
+        pid: child.pid,
+        clear: () => ask('clear', 'message'),
+        close: () => ask('close', 'exit'),
+      });
+    });
   });
-  const env = await new Promise((resolve) => local.once('message', (message) => resolve(message.env)));
-  spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  spawnSync('taskset', ['-cp', '1', String(local.pid)], { stdio: 'ignore' });
-  return { local, env };
 }
