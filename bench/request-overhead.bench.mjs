@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { canPin, serverEnv, splitVariant, startLocalProcess } from './servers/env.mjs';
+import { canPin, readyPort, serverEnv, splitVariant, startLocalProcess } from './servers/env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -88,7 +88,7 @@ async function settle(pids) {
   }
 }
 
-function startServer(variant) {
+async function startServer(variant) {
   const started = process.hrtime.bigint();
   const { name, overrides } = splitVariant(variant);
   const args = pin ? ['-c', '0', process.execPath, server, name] : [server, name];
@@ -97,20 +97,9 @@ function startServer(variant) {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: import.meta.dirname,
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', async (d) => {
-      out += d;
-      const port = /ready (\d+)/.exec(out)?.[1];
-      if (!port || child.ready) return;
-      child.ready = true;
-      const url = `http://127.0.0.1:${port}/api/activities/home`;
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      resolve({ child, url, startupMs: Number(process.hrtime.bigint() - started) / 1e6 });
-    });
-    child.on('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
-  });
+  const url = `http://127.0.0.1:${await readyPort(child, variant)}/api/activities/home`;
+  await (await fetch(url)).arrayBuffer();
+  return { child, url, startupMs: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
 async function stopServer(child) {
