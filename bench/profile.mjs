@@ -97,9 +97,10 @@ function threadTimes(pid) {
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // utime and stime, in USER_HZ (100 per second).
-      times.set(task, { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 });
+      times.set(task, { name, user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 });
     }
   } catch {
     // not Linux: no per-thread times
@@ -109,16 +110,25 @@ function threadTimes(pid) {
 
 function printThreads() {
   const spent = { main: { user: 0, system: 0 }, others: { user: 0, system: 0 } };
+  // The other threads by name (V8's background workers, libuv's pool…), to see which of them work.
+  const byName = new Map();
   for (const [task, after] of threadsAfter) {
     const before = threadsBefore.get(task) ?? { user: 0, system: 0 };
     const into = task === String(server.pid) ? spent.main : spent.others;
+    const micros = after.user - before.user + after.system - before.system;
     into.user += after.user - before.user;
     into.system += after.system - before.system;
+    if (into === spent.others) byName.set(after.name, (byName.get(after.name) ?? 0) + micros);
   }
   const perRequest = (micros) => (micros / requests).toFixed(0);
   const total = (t) => t.user + t.system;
+  const others = [...byName]
+    .filter(([, micros]) => micros > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, micros]) => `${name} ${perRequest(micros)}`)
+    .join(', ');
   console.log(
-    `server CPU: ${perRequest(total(spent.main) + total(spent.others))} µs/req (main thread ${perRequest(total(spent.main))}, other threads ${perRequest(total(spent.others))}; system time ${perRequest(spent.main.system + spent.others.system)} of it)`,
+    `server CPU: ${perRequest(total(spent.main) + total(spent.others))} µs/req (main thread ${perRequest(total(spent.main))}, other threads ${perRequest(total(spent.others))}${others ? ` [${others}]` : ''}; system time ${perRequest(spent.main.system + spent.others.system)} of it)`,
   );
 }
 

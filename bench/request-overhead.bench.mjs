@@ -11,6 +11,10 @@
 // Two versions of the code side by side, in one run (a change's effect is smaller than this machine's
 // drift between runs): build the other checkout, then
 //   --variants bare,sightline,sightline@SIGHTLINE_BENCH_FROM=/path/to/other/checkout
+//
+// What the telemetry itself costs, with no SDK (servers/floor.mjs): `datagram` (one X-Ray datagram per
+// request) and `floor` (the four protocols' own work per request):
+//   --variants bare,datagram,floor,sightline
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +53,8 @@ const LABEL = {
   sightline: 'Sightline, all four backends',
   nodesdk: 'OTel NodeSDK (http+express)',
   xray: 'aws-xray-sdk-express (all sampled)',
+  datagram: 'bare + one X-Ray datagram per request',
+  floor: 'bare + the four protocols, no SDK',
 };
 const labelOf = (v) => LABEL[v] ?? v.replace(/^sightline:(.*)$/, 'Sightline, only $1');
 const server = join(import.meta.dirname, 'servers', 'express-app.mjs');

@@ -1,5 +1,6 @@
 // One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray (and als: bare
-// with an AsyncLocalStorage store through each request, the context tax alone).
+// with an AsyncLocalStorage store through each request, the context tax alone; datagram and floor: what
+// the protocols alone cost, see floor.mjs).
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 // `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
 // on, to see what each one costs.
@@ -86,6 +87,11 @@ if (variant === 'sightline') {
   const { AsyncLocalStorage } = await import('node:async_hooks');
   const storage = new AsyncLocalStorage();
   before = (app) => app.use((req, _res, next) => storage.run({ req }, next));
+} else if (variant === 'datagram' || variant === 'floor') {
+  // What the protocols alone cost, without an SDK (servers/floor.mjs).
+  const { floorMiddleware } = await import('./floor.mjs');
+  const middleware = await floorMiddleware(variant);
+  before = (app) => app.use(middleware);
 } else if (variant === 'xray') {
   const AWSXRay = (await import('aws-xray-sdk-core')).default;
   const xrayExpress = (await import('aws-xray-sdk-express')).default;
