@@ -13,8 +13,10 @@
 //   --variants bare,sightline,sightline@SIGHTLINE_BENCH_FROM=/path/to/other/checkout
 //
 // What the telemetry itself costs, with no SDK (servers/floor.mjs): `datagram` (one X-Ray datagram per
-// request) and `floor` (the four protocols' own work per request):
+// request) and `floor` (the four protocols' own work per request); and what one of Sightline's packages
+// costs over the plainest code doing its protocol's work, `floor:<part>`:
 //   --variants bare,datagram,floor,sightline
+//   --variants bare,floor,floor:cwlogs,floor:xray --against floor
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -88,10 +88,11 @@ if (variant === 'sightline') {
   const storage = new AsyncLocalStorage();
   before = (app) => app.use((req, _res, next) => storage.run({ req }, next));
 } else if (variant === 'datagram' || variant === 'floor') {
-  // What the protocols alone cost, without an SDK (servers/floor.mjs).
-  const { floorMiddleware } = await import('./floor.mjs');
-  const middleware = await floorMiddleware(variant);
-  before = (app) => app.use(middleware);
+  // What the protocols alone cost, without an SDK, or with one part done by Sightline (servers/floor.mjs).
+  const { floorApp } = await import('./floor.mjs');
+  const floor = await floorApp(variant, only?.split('+'));
+  before = (app) => app.use(floor.middleware);
+  work = floor.work;
 } else if (variant === 'xray') {
   const AWSXRay = (await import('aws-xray-sdk-core')).default;
   const xrayExpress = (await import('aws-xray-sdk-express')).default;

@@ -7,9 +7,16 @@
 //             request's ids from a pool of random bytes, two spans' share of an OTLP/protobuf export
 //             every 256 requests (a 512-span body encoded once at start-up, so no per-span encoding),
 //             and one access-log line per request in PutLogEvents calls (JSON, SHA-256 of the body and
-//             an HMAC as SigV4 signs it) once a second or per 10,000 events.
+//             an HMAC as SigV4 signs it) per megabyte or 10,000 events, and at least once a minute (as
+//             @sightline/cwlogs batches by default).
 // No spans, segments or log records are built as objects, nothing is redacted or sampled: what is left
 // between this and Sightline is the SDKs' own work.
+//   floor:cwlogs, floor:xray, floor:cwlogs+xray  the floor with one part done by Sightline's own package
+//             instead (its CloudWatch Logs logger writing the access-log line; its X-Ray request segment,
+//             the handler's subsegment and its emitter, the segment's context in place of the plain
+//             store): what that package costs over the plainest code doing the same protocol work.
+//   floor:logger, floor:segments  half of such a swap: Sightline's logger writing the lines into the
+//             plain PutLogEvents batches; Sightline's X-Ray documents sent by the plain datagram sender.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createHmac, randomFillSync } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -19,58 +26,90 @@ const HEADER = Buffer.from('{"format":"json","version":1}\n');
 const SPANS_PER_EXPORT = 512;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-/** Express middleware doing the `datagram` or the `floor` work for each request. */
-export async function floorMiddleware(kind) {
+/**
+ * The `datagram` or `floor` work for each request: an Express middleware, and `work` for the handler's
+ * own unit of work (a subsegment when Sightline's X-Ray does the segments). `swaps` names the parts done
+ * by Sightline's packages: `cwlogs` (logger and batches), `logger`, `xray` (segments and emitter),
+ * `segments`.
+ */
+export async function floorApp(kind, swaps = []) {
   const full = kind === 'floor';
-  const sendDocument = await xraySender(process.env.AWS_XRAY_DAEMON_ADDRESS);
+  const ownEmitter = swaps.includes('xray');
+  const sendDocument = ownEmitter ? undefined : await xraySender(process.env.AWS_XRAY_DAEMON_ADDRESS);
+  const xray =
+    ownEmitter || swaps.includes('segments')
+      ? await sightlineXRay(sendDocument && plainSink(sendDocument))
+      : undefined;
+  const ownBatches = swaps.includes('cwlogs');
   const addSpans = full ? await otlpExporter(process.env.OTEL_EXPORTER_OTLP_ENDPOINT) : () => {};
-  const addLine = full ? await logsSender(process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) : () => {};
+  const addLine =
+    full && !ownBatches ? await logsSender(process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) : () => {};
+  const cwlogs =
+    ownBatches || swaps.includes('logger')
+      ? await sightlineLogger(ownBatches ? undefined : (record) => addLine(record.line))
+      : undefined;
   const storage = new AsyncLocalStorage();
 
-  function onClose(req, res, ids) {
+  function onClose(req, res, ids, segment) {
     const end = Date.now() / 1000;
-    sendDocument(
-      JSON.stringify({
-        trace_id: ids.xrayTraceId,
-        id: ids.spanId,
-        start_time: ids.start,
-        name: 'bench',
-        aws: { xray: { sdk: 'floor', sdk_version: '0.0.0' } },
-        http: {
-          request: {
-            method: req.method,
-            url: `http://${req.headers.host}${req.url}`,
-            client_ip: req.socket.remoteAddress,
-            user_agent: req.headers['user-agent'],
+    const contentLength = Number(res.getHeader('content-length'));
+    if (segment) segment.close({ statusCode: res.statusCode, contentLength });
+    else {
+      sendDocument(
+        JSON.stringify({
+          trace_id: ids.xrayTraceId,
+          id: ids.spanId,
+          start_time: ids.start,
+          name: 'bench',
+          aws: { xray: { sdk: 'floor', sdk_version: '0.0.0' } },
+          http: {
+            request: {
+              method: req.method,
+              url: `http://${req.headers.host}${req.url}`,
+              client_ip: req.socket.remoteAddress,
+              user_agent: req.headers['user-agent'],
+            },
+            response: { status: res.statusCode, content_length: contentLength },
           },
-          response: { status: res.statusCode, content_length: Number(res.getHeader('content-length')) },
-        },
-        end_time: end,
-        subsegments: [
-          { id: ids.childId, name: 'home-activities-mock-data', start_time: ids.start, end_time: end },
-        ],
-      }),
-    );
+          end_time: end,
+          subsegments: [
+            { id: ids.childId, name: 'home-activities-mock-data', start_time: ids.start, end_time: end },
+          ],
+        }),
+      );
+    }
+    if (!full) return;
     addSpans(2);
-    addLine(
-      JSON.stringify({
-        level: 'info',
-        time: new Date().toISOString(),
-        msg: 'request',
+    const traceFields = { trace_id: ids.traceId, xray_trace_id: ids.xrayTraceId, span_id: ids.spanId };
+    const fields = {
+      http: {
         method: req.method,
         path: req.url,
         status: res.statusCode,
-        durationMs: end * 1000 - ids.start * 1000,
-        clientIp: req.socket.remoteAddress,
-        userAgent: req.headers['user-agent'],
-        trace_id: ids.traceId,
-        xray_trace_id: ids.xrayTraceId,
-        span_id: ids.spanId,
-      }),
-    );
+        duration_ms: end * 1000 - ids.start * 1000,
+        client_ip: req.socket.remoteAddress,
+        user_agent: req.headers['user-agent'],
+        response_bytes: contentLength,
+      },
+    };
+    if (cwlogs) {
+      // As the facade does: the ids come from the logger's context hook, the rest are the call's fields.
+      lineIds = traceFields;
+      cwlogs.info('request', fields);
+      lineIds = undefined;
+    } else
+      addLine(
+        JSON.stringify({
+          timestamp: new Date().toISOString(),
+          level: 'info',
+          message: 'request',
+          ...traceFields,
+          ...fields,
+        }),
+      );
   }
 
-  return (req, res, next) => {
+  const middleware = (req, res, next) => {
     const traceId = randomHex(16);
     const ids = {
       traceId,
@@ -79,11 +118,62 @@ export async function floorMiddleware(kind) {
       childId: randomHex(8),
       start: Date.now() / 1000,
     };
-    res.on('close', () => onClose(req, res, ids));
-    if (full) storage.run(ids, next);
+    const segment = xray?.openRequestSegment(
+      { method: req.method, url: req.url, headers: req.headers, remoteAddress: req.socket.remoteAddress },
+      { traceId: ids.xrayTraceId, id: ids.spanId },
+    );
+    res.on('close', () => onClose(req, res, ids, segment));
+    if (segment) segment.run(next);
+    else if (full) storage.run(ids, next);
     else next();
   };
+  const work = xray ? (fn) => xray.subsegment('home-activities-mock-data', fn) : (fn) => fn();
+  return { middleware, work };
 }
+
+/**
+ * Sightline's X-Ray backend, everything sampled, as the benchmark's Sightline variant configures it;
+ * its documents go to `sink` when given instead of its own UDP emitter.
+ */
+async function sightlineXRay(sink) {
+  const { createXRay, resolveXRayConfig } = await import('@sightline/xray');
+  const rules = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } };
+  const { config } = resolveXRayConfig({ samplingRules: rules }, process.env, { serviceName: 'bench' });
+  return createXRay(config, sink ? { sink } : {});
+}
+
+/** @sightline/xray's document sink seam over the plain datagram sender. */
+function plainSink(sendDocument) {
+  let sent = 0;
+  return {
+    send(json) {
+      sendDocument(json);
+      sent++;
+    },
+    flush: async () => {},
+    close: async () => {},
+    stats: () => ({ sent, dropped: {}, pending: 0 }),
+    drop() {},
+  };
+}
+
+/**
+ * A logger of Sightline's CloudWatch Logs backend (group and endpoint from the environment), no console;
+ * with `sink`, the logger alone: its lines go there instead of to the backend's batches.
+ */
+async function sightlineLogger(sink) {
+  const { createCloudWatchLogs, createLogger, resolveCloudWatchLogsConfig } = await import(
+    '@sightline/cwlogs'
+  );
+  const options = { console: false, contextFields: () => lineIds };
+  if (sink) return createLogger({ ...options, sink });
+  return createCloudWatchLogs(resolveCloudWatchLogsConfig(undefined, process.env).config).createLogger(
+    options,
+  );
+}
+
+/** The trace ids of the line being written, for the logger's context hook. */
+let lineIds;
 
 const pool = Buffer.alloc(4096);
 let poolAt = pool.length;
@@ -178,7 +268,7 @@ async function encodedSpans(requests) {
   });
 }
 
-/** Access-log lines in PutLogEvents calls: per 10,000 events or 1 MB, and once a second. */
+/** Access-log lines in PutLogEvents calls: per 10,000 events or 1 MB, and at least once a minute. */
 async function logsSender(endpoint) {
   const url = new URL('/', endpoint);
   const call = (target, params) => {
@@ -197,7 +287,7 @@ async function logsSender(endpoint) {
     events = [];
     bytes = 0;
   };
-  setInterval(flush, 1000).unref();
+  setInterval(flush, 60_000).unref();
   return (message) => {
     events.push({ timestamp: Date.now(), message });
     bytes += Buffer.byteLength(message) + 26;
