@@ -8,6 +8,7 @@
 //     selected workloads (and contenders), each run N times with the contenders interleaved; prints
 //     per run a table, then the median and spread of caller ns/call and the same-run ratios to sightline
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,14 @@ const WORKLOADS = {
     end: 'exit',
     what: '20,000 events, then the script just ends (no flush)',
   },
+  ids: {
+    n: Math.round(100_000 * scale),
+    bytes: 100,
+    chunk: 1_000,
+    end: 'flush',
+    ids: true,
+    what: '100,000 small events, each with a request id of its own among its fields',
+  },
   outage: {
     n: Math.round(1_080_000 * scale),
     bytes: 100,
@@ -66,12 +75,14 @@ async function child(contender, workloadName, group) {
   const stream = 'bench';
   const pad = 'x'.repeat(Math.max(0, w.bytes - 60));
   const { log, finish, stats } = await setUp(contender, group, stream, w);
+  // One-off values, as an application logs its own request ids: made before the clock starts.
+  const ids = w.ids ? Array.from({ length: w.n }, () => randomUUID()) : [];
   const t0 = Date.now();
   let callerNs = 0n;
   for (let i = 0; i < w.n; i += w.chunk) {
     const start = process.hrtime.bigint();
     const end = Math.min(w.n, i + w.chunk);
-    for (let j = i; j < end; j++) log(j, pad);
+    for (let j = i; j < end; j++) log(j, pad, ids[j]);
     callerNs += process.hrtime.bigint() - start;
     // A server between requests: let I/O run.
     await new Promise((r) => setImmediate(r));
@@ -111,9 +122,10 @@ async function setUp(contender, group, stream, w) {
     const backend = createCloudWatchLogs(config);
     const logger = backend.createLogger({ console: false });
     return {
-      log: (i, pad) =>
+      log: (i, pad, id) =>
         logger.info(pad.length > 1000 ? pad : 'request handled', {
           i,
+          request_id: id,
           path: '/api/activities/home',
           status: 200,
           pad: pad.length > 1000 ? undefined : pad,
@@ -134,9 +146,10 @@ async function setUp(contender, group, stream, w) {
     });
     const logger = winston.createLogger({ transports: [transport] });
     return {
-      log: (i, pad) =>
+      log: (i, pad, id) =>
         logger.info(pad.length > 1000 ? pad : 'request handled', {
           i,
+          request_id: id,
           path: '/api/activities/home',
           status: 200,
           pad: pad.length > 1000 ? undefined : pad,
@@ -158,10 +171,13 @@ async function setUp(contender, group, stream, w) {
   });
   const logger = pino(transport);
   return {
-    log: (i, pad) =>
+    log: (i, pad, id) =>
       pad.length > 1000
         ? logger.info({ i }, pad)
-        : logger.info({ i, path: '/api/activities/home', status: 200, pad }, 'request handled'),
+        : logger.info(
+            { i, request_id: id, path: '/api/activities/home', status: 200, pad },
+            'request handled',
+          ),
     finish: async () => {
       logger.flush();
       transport.end();

@@ -1,4 +1,5 @@
 import { isSensitiveField, type RedactionPolicy, redactString, redactValue } from '@sightline/core';
+import { RepeatCache } from './repeatCache';
 
 /**
  * The logger's hot path: the same results as core's `redactString` / `redactValue` (which remain the
@@ -10,8 +11,8 @@ interface PolicyCache {
   anyPattern: RegExp | null;
   anyUrlPattern: RegExp | null;
   keys: Map<string, boolean>;
-  /** Verdicts on short strings: messages, paths and statuses repeat from call to call. */
-  short: Map<string, string>;
+  /** Verdicts on short strings that came back: messages, paths and statuses repeat from call to call. */
+  short: RepeatCache;
 }
 
 const caches = new WeakMap<RedactionPolicy, PolicyCache>();
@@ -28,7 +29,7 @@ function cacheFor(policy: RedactionPolicy): PolicyCache {
     const others = policy.patterns.filter((p) => !urlPatterns.includes(p));
     const anyPattern = combine(others);
     const anyUrlPattern = combine(urlPatterns);
-    c = { anyPattern, anyUrlPattern, keys: new Map(), short: new Map() };
+    c = { anyPattern, anyUrlPattern, keys: new Map(), short: new RepeatCache(MAX_CACHED_STRINGS) };
     caches.set(policy, c);
   }
   return c;
@@ -52,12 +53,17 @@ export function redactText(value: string, policy: RedactionPolicy): string {
   if (value.length <= SHORT) {
     const known = c.short.get(value);
     if (known !== undefined) return known;
-    const out = exact(value, policy, c);
-    if (c.short.size >= MAX_CACHED_STRINGS) c.short.clear();
-    c.short.set(value, out);
-    return out;
+    return c.short.offer(value, exact(value, policy, c));
   }
   return exact(value, policy, c);
+}
+
+/**
+ * `redactString` with the fast negative pre-check and no cache, for a caller that caches what it makes
+ * of the result itself (the JSON line writer): one cache per value, not two.
+ */
+export function redactTextUncached(value: string, policy: RedactionPolicy): string {
+  return exact(value, policy, cacheFor(policy));
 }
 
 function exact(value: string, policy: RedactionPolicy, c: PolicyCache): string {

@@ -1,6 +1,7 @@
 import type { RedactionPolicy } from '@sightline/core';
-import { redactFields, redactText, sensitive } from './fastRedact';
+import { redactFields, redactText, redactTextUncached, sensitive } from './fastRedact';
 import { isPlainObject, safeJson } from './format';
+import { RepeatCache } from './repeatCache';
 
 /** What one JSON line is made of, in the order its keys appear. */
 export interface LineParts {
@@ -89,8 +90,8 @@ interface KeyInfo {
 interface WriterCache {
   /** `null`: a key left to `objectLine`. */
   keys: Map<string, KeyInfo | null>;
-  /** Short field strings, redacted and JSON-encoded: the same values come back on every call. */
-  json: Map<string, string>;
+  /** Short field strings that came back, redacted and JSON-encoded (ids and other one-off values are not kept). */
+  json: RepeatCache;
   /** A nested object's keys, JSON-encoded with their colon. */
   nested: Map<string, string>;
 }
@@ -103,7 +104,7 @@ const SHORT = 256;
 function writerCache(policy: RedactionPolicy): WriterCache {
   let c = writerCaches.get(policy);
   if (!c) {
-    c = { keys: new Map(), json: new Map(), nested: new Map() };
+    c = { keys: new Map(), json: new RepeatCache(MAX_CACHED_STRINGS), nested: new Map() };
     writerCaches.set(policy, c);
   }
   return c;
@@ -126,13 +127,7 @@ function keyInfo(key: string, c: WriterCache, policy: RedactionPolicy): KeyInfo 
 /** A call field's string value, redacted and JSON-encoded. */
 function fieldString(v: string, c: WriterCache, policy: RedactionPolicy): string {
   if (v.length > SHORT) return jsonString(redactText(v, policy));
-  let j = c.json.get(v);
-  if (j === undefined) {
-    j = jsonString(redactText(v, policy));
-    if (c.json.size >= MAX_CACHED_STRINGS) c.json.clear();
-    c.json.set(v, j);
-  }
-  return j;
+  return c.json.get(v) ?? c.json.offer(v, jsonString(redactTextUncached(v, policy)));
 }
 
 // Scratch space reused by every line (no per-call arrays): the pieces of the line, joined once into
@@ -157,17 +152,11 @@ function jsonString(s: string): string {
 }
 
 // Short messages, JSON-encoded (they are redacted already): most calls log a constant message.
-const messages = new Map<string, string>();
+const messages = new RepeatCache(MAX_CACHED_STRINGS);
 
 function messageString(m: string): string {
   if (m.length > SHORT) return jsonString(m);
-  let j = messages.get(m);
-  if (j === undefined) {
-    j = jsonString(m);
-    if (messages.size >= MAX_CACHED_STRINGS) messages.clear();
-    messages.set(m, j);
-  }
-  return j;
+  return messages.get(m) ?? messages.offer(m, jsonString(m));
 }
 
 // `{"timestamp":"…","level":"…","message":` of the last line: many lines share a millisecond.
