@@ -115,10 +115,11 @@ function printThreads() {
   for (const [task, after] of threadsAfter) {
     const before = threadsBefore.get(task) ?? { user: 0, system: 0 };
     const into = task === String(server.pid) ? spent.main : spent.others;
-    const micros = after.user - before.user + after.system - before.system;
-    into.user += after.user - before.user;
-    into.system += after.system - before.system;
-    if (into === spent.others) byName.set(after.name, (byName.get(after.name) ?? 0) + micros);
+    const user = after.user - before.user;
+    const system = after.system - before.system;
+    into.user += user;
+    into.system += system;
+    if (into === spent.others) byName.set(after.name, (byName.get(after.name) ?? 0) + user + system);
   }
   const perRequest = (micros) => (micros / requests).toFixed(0);
   const total = (t) => t.user + t.system;

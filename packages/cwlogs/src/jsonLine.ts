@@ -1,5 +1,5 @@
 import type { RedactionPolicy } from '@sightline/core';
-import { redactFields, redactText, redactTextUncached, sensitive } from './fastRedact';
+import { redactFields, redactTextUncached, sensitive } from './fastRedact';
 import { isPlainObject, safeJson } from './format';
 import { RepeatCache } from './repeatCache';
 
@@ -124,9 +124,9 @@ function keyInfo(key: string, c: WriterCache, policy: RedactionPolicy): KeyInfo 
   return k;
 }
 
-/** A call field's string value, redacted and JSON-encoded. */
+/** A call field's string value, redacted and JSON-encoded; only this function's cache keeps the result. */
 function fieldString(v: string, c: WriterCache, policy: RedactionPolicy): string {
-  if (v.length > SHORT) return jsonString(redactText(v, policy));
+  if (v.length > SHORT) return jsonString(redactTextUncached(v, policy));
   return c.json.get(v) ?? c.json.offer(v, jsonString(redactTextUncached(v, policy)));
 }
 
