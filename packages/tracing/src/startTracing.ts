@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import {
   BatchSpanProcessor,
@@ -21,7 +20,8 @@ import { describeTracing } from './describe';
 import { EncodingBatchProcessor } from './encodingProcessor';
 import { enableInstrumentations } from './instrumentations';
 import type { ResolvedTracingConfig } from './options';
-import { type BatchTransport, createOtlpHttpExporter } from './otlpExporter';
+import type { BatchTransport } from './otlpExporter';
+import { createOtlpHttpTransport } from './otlpHttpTransport';
 import { ContinuingTracer, createIdGenerator, createPropagator } from './propagation';
 import { buildResource } from './resource';
 import { createSampler, XRayRootAwareSampler } from './samplers';
@@ -76,23 +76,22 @@ class SightlineTracerProvider extends NodeTracerProvider {
   }
 }
 
-const load = createRequire(import.meta.url);
-
 /**
- * The OTLP/HTTP transport, created when the first batch leaves (seconds after start-up, from a timer):
- * its module graph (HTTP transport, configuration, self-metrics) was a fifth of tracing's start-up
- * time, paid before the service could answer its first request.
+ * The OTLP/HTTP transport (our own, `otlpHttpTransport.ts`), created when the first batch leaves. A
+ * partial success (the collector kept the batch but refused some spans) is warned once.
  */
-function createOtlpTransport(config: ResolvedTracingConfig): BatchTransport {
-  return createOtlpHttpExporter(
-    {
-      url: config.url,
-      headers: { ...config.headers },
-      compression: config.compression,
-      timeoutMillis: config.timeoutMs,
-    },
-    load,
-  );
+function createOtlpTransport(config: ResolvedTracingConfig, diag: Diagnostics): BatchTransport {
+  return createOtlpHttpTransport({
+    url: config.url,
+    headers: { ...config.headers },
+    compression: config.compression,
+    timeoutMillis: config.timeoutMs,
+    onPartialSuccess: (rejected, message) =>
+      diag.warnOnce(
+        'export:partial',
+        `${config.url} refused ${rejected} span(s) of a batch${message ? `: ${message}` : ''}`,
+      ),
+  });
 }
 
 function inactiveBackend(config: ResolvedTracingConfig, summary: string): TracingBackend {
@@ -143,8 +142,8 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     const delivery = { url, honeycomb: config.honeycomb !== undefined, redaction: config.redaction, diag };
     let batching: SpanProcessor;
     if (deps.exporter === undefined && config.exporter !== 'console') {
-      // OTLP: spans are encoded as they end (EncodingBatchProcessor), the transport loads with the first batch.
-      batching = new EncodingBatchProcessor(() => createOtlpTransport(config), state, {
+      // OTLP: spans are encoded as they end (EncodingBatchProcessor), the transport is made with the first batch.
+      batching = new EncodingBatchProcessor(() => createOtlpTransport(config, diag), state, {
         ...delivery,
         maxExportBatchSize: config.batch.maxExportBatchSize,
         scheduledDelayMs: config.batch.scheduledDelayMs,

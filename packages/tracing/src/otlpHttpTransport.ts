@@ -1,0 +1,242 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { gzip } from 'node:zlib';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { BatchTransport, EncodedBatch } from './otlpExporter';
+
+export interface OtlpHttpTransportOptions {
+  url: string;
+  headers: Record<string, string>;
+  compression: 'gzip' | 'none';
+  /** The whole export's deadline, retries included (`OTEL_EXPORTER_OTLP_TIMEOUT`). */
+  timeoutMillis: number;
+  /** Told when the collector accepted the batch but rejected some spans (OTLP partial success). */
+  onPartialSuccess?: (rejectedSpans: number, message: string) => void;
+}
+
+/** OpenTelemetry's exporters' retry policy: up to five attempts, 1 s backoff growing 1.5× to 5 s, ±20 %. */
+const MAX_ATTEMPTS = 5;
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 5000;
+const BACKOFF_MULTIPLIER = 1.5;
+/** Statuses the OTLP/HTTP specification says to retry. */
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Network errors worth another attempt (a collector restarting, a connection the peer closed). */
+const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** OpenTelemetry's exporters' product token, so that collectors (and `isOtlpExport`) know an OTLP export. */
+const USER_AGENT = 'OTel-OTLP-Exporter-JavaScript (@sightline/tracing)';
+
+/** An HTTP answer the export failed with: `code` is the status, as `classifyExportError` reads it. */
+class OtlpHttpError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * OTLP/HTTP protobuf, posted with node:http's keep-alive agent: the batch's bytes (gzipped when asked),
+ * retried on 429/502/503/504 and on a dropped connection with OpenTelemetry's backoff (or the
+ * collector's `Retry-After`), within one deadline for the whole export. Takes the place of
+ * OpenTelemetry's transport, which cost the request-overhead benchmark's server about 8 % of its
+ * throughput where this costs about nothing (session 8, `docs/performance.md`). Never throws: every
+ * outcome reaches `done` once.
+ */
+export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): BatchTransport {
+  const url = new URL(options.url);
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 2 });
+  const headers = {
+    ...options.headers,
+    'Content-Type': 'application/x-protobuf',
+    'User-Agent': USER_AGENT,
+    ...(options.compression === 'gzip' ? { 'Content-Encoding': 'gzip' } : {}),
+  };
+  let closed = false;
+
+  const post = (body: Uint8Array, timeoutMs: number, answer: (outcome: Attempt) => void) => {
+    let settled = false;
+    const settle = (outcome: Attempt) => {
+      if (settled) return;
+      settled = true;
+      answer(outcome);
+    };
+    const request = client.request(
+      url,
+      { method: 'POST', agent, headers, timeout: timeoutMs },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => settle({ kind: 'failed', error }));
+        response.on('end', () => settle(outcomeOf(response, Buffer.concat(chunks))));
+      },
+    );
+    request.on('timeout', () => {
+      request.destroy();
+      settle({ kind: 'failed', error: new Error('Request timed out') });
+    });
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      settle(
+        error.code !== undefined && RETRYABLE_NETWORK.has(error.code)
+          ? { kind: 'retry', error, after: undefined }
+          : { kind: 'failed', error },
+      ),
+    );
+    request.end(body);
+  };
+
+  const send = (body: Uint8Array, done: (result: ExportResult) => void) => {
+    const deadline = Date.now() + options.timeoutMillis;
+    let backoff = INITIAL_BACKOFF_MS;
+    const attempt = (n: number) => {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        done({ code: ExportResultCode.FAILED, error: new Error('Request timed out') });
+        return;
+      }
+      post(body, left, (outcome) => {
+        if (outcome.kind === 'ok') {
+          if (outcome.rejected > 0 || outcome.message !== '') {
+            options.onPartialSuccess?.(outcome.rejected, outcome.message);
+          }
+          done({ code: ExportResultCode.SUCCESS });
+          return;
+        }
+        if (outcome.kind === 'failed') {
+          done({ code: ExportResultCode.FAILED, error: outcome.error });
+          return;
+        }
+        const jittered = backoff * (0.8 + Math.random() * 0.4);
+        const wait = outcome.after ?? jittered;
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * BACKOFF_MULTIPLIER);
+        if (n >= MAX_ATTEMPTS || closed || Date.now() + wait >= deadline) {
+          done({ code: ExportResultCode.FAILED, error: exhausted(outcome.error) });
+          return;
+        }
+        setTimeout(() => attempt(n + 1), wait).unref();
+      });
+    };
+    attempt(1);
+  };
+
+  return {
+    export(batch: EncodedBatch, done: (result: ExportResult) => void): void {
+      let answered = false;
+      const once = (result: ExportResult) => {
+        if (answered) return;
+        answered = true;
+        done(result);
+      };
+      try {
+        if (options.compression !== 'gzip') {
+          send(batch.bytes, once);
+          return;
+        }
+        gzip(batch.bytes, (error, zipped) => {
+          if (error) once({ code: ExportResultCode.FAILED, error });
+          else send(zipped, once);
+        });
+      } catch (error) {
+        once({ code: ExportResultCode.FAILED, error: error as Error });
+      }
+    },
+    async shutdown(): Promise<void> {
+      closed = true;
+      agent.destroy();
+    },
+  };
+}
+
+type Attempt =
+  | { kind: 'ok'; rejected: number; message: string }
+  | { kind: 'retry'; error: Error; after: number | undefined }
+  | { kind: 'failed'; error: Error };
+
+function outcomeOf(response: IncomingMessage, body: Buffer): Attempt {
+  const status = response.statusCode ?? 0;
+  if (status >= 200 && status < 300) return { kind: 'ok', ...partialSuccess(body) };
+  const error = new OtlpHttpError(
+    `OTLP export answered ${status} ${response.statusMessage ?? ''}`.trim(),
+    status,
+  );
+  if (RETRYABLE_STATUS.has(status))
+    return { kind: 'retry', error, after: retryAfterMs(response.headers['retry-after']) };
+  return { kind: 'failed', error };
+}
+
+/** What OpenTelemetry's exporters report once a retryable answer outlived the retries or the deadline. */
+function exhausted(last: Error): Error {
+  // A dropped connection keeps its code (classified as unreachable); an HTTP answer says it was retryable.
+  if (
+    (last as NodeJS.ErrnoException).code !== undefined &&
+    typeof (last as NodeJS.ErrnoException).code === 'string'
+  ) {
+    return last;
+  }
+  return new Error(`Export failed with retryable status (${last.message})`);
+}
+
+/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * `ExportTraceServiceResponse.partial_success` (field 1: `rejected_spans` int64 = 1, `error_message`
+ * string = 2), read without a protobuf library; an empty or unreadable body means full success.
+ */
+export function partialSuccess(body: Uint8Array): { rejected: number; message: string } {
+  const none = { rejected: 0, message: '' };
+  try {
+    const outer = fields(body);
+    const inner = outer.get(1);
+    if (!(inner instanceof Uint8Array)) return none;
+    const values = fields(inner);
+    const rejected = values.get(1);
+    const message = values.get(2);
+    return {
+      rejected: typeof rejected === 'number' ? rejected : 0,
+      message: message instanceof Uint8Array ? Buffer.from(message).toString('utf8') : '',
+    };
+  } catch {
+    return none;
+  }
+}
+
+/** The last value of each field of a protobuf message: varints as numbers, length-delimited as bytes. */
+function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
+  const out = new Map<number, number | Uint8Array>();
+  let pos = 0;
+  const varint = (): number => {
+    let result = 0;
+    let scale = 1;
+    for (;;) {
+      if (pos >= bytes.length) throw new Error('truncated varint');
+      const byte = bytes[pos++]!;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      scale *= 128;
+    }
+  };
+  while (pos < bytes.length) {
+    const key = varint();
+    const field = Math.floor(key / 8);
+    const wire = key % 8;
+    if (wire === 0) out.set(field, varint());
+    else if (wire === 2) {
+      const length = varint();
+      if (pos + length > bytes.length) throw new Error('truncated field');
+      out.set(field, bytes.subarray(pos, pos + length));
+      pos += length;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else throw new Error(`unsupported wire type ${wire}`);
+  }
+  return out;
+}
