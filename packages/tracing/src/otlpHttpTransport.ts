@@ -40,8 +40,8 @@ class OtlpHttpError extends Error {
  * OTLP/HTTP protobuf, posted with node:http's keep-alive agent: the batch's bytes (gzipped when asked),
  * retried on 429/502/503/504 and on a dropped connection with OpenTelemetry's backoff (or the
  * collector's `Retry-After`), within one deadline for the whole export. Takes the place of
- * OpenTelemetry's transport, which cost the request-overhead benchmark's server about 8 % of its
- * throughput where this costs about nothing (session 8, `docs/performance.md`). Never throws: every
+ * OpenTelemetry's transport: the same behaviour with node's own modules only, about 3 % more
+ * throughput in the request-overhead benchmark (session 8, `docs/performance.md`). Never throws: every
  * outcome reaches `done` once.
  */
 export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): BatchTransport {
