@@ -28,8 +28,7 @@ const plainApiNamespace: TsupPlugin = {
   },
 };
 
-const NOT_BUNDLED =
-  /^(?!@opentelemetry\/api$|@opentelemetry\/otlp-exporter-base(\/node-http)?$|@opentelemetry\/otlp-transformer$|@sightline\/)/;
+const NOT_BUNDLED = /^(?!@opentelemetry\/api$|@sightline\/)/;
 
 /** `import … from './index.cjs'` for what `register` and the ESM entry would otherwise rebuild. */
 const useTheOneBundle: EsbuildPlugin = {

@@ -90,33 +90,38 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): Batc
   const send = (body: Uint8Array, done: (result: ExportResult) => void) => {
     const deadline = Date.now() + options.timeoutMillis;
     let backoff = INITIAL_BACKOFF_MS;
+    const answer = (outcome: Attempt, n: number) => {
+      if (outcome.kind === 'ok') {
+        if (outcome.rejected > 0 || outcome.message !== '') {
+          options.onPartialSuccess?.(outcome.rejected, outcome.message);
+        }
+        done({ code: ExportResultCode.SUCCESS });
+        return;
+      }
+      if (outcome.kind === 'failed') {
+        done({ code: ExportResultCode.FAILED, error: outcome.error });
+        return;
+      }
+      const wait = outcome.after ?? backoff * (0.8 + Math.random() * 0.4);
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * BACKOFF_MULTIPLIER);
+      if (n >= MAX_ATTEMPTS || closed || Date.now() + wait >= deadline) {
+        done({ code: ExportResultCode.FAILED, error: exhausted(outcome.error) });
+        return;
+      }
+      setTimeout(() => attempt(n + 1), wait).unref();
+    };
+    // Runs from a timer on a retry: whatever throws here must become the export's failure, not the host's.
     const attempt = (n: number) => {
       const left = deadline - Date.now();
       if (left <= 0) {
         done({ code: ExportResultCode.FAILED, error: new Error('Request timed out') });
         return;
       }
-      post(body, left, (outcome) => {
-        if (outcome.kind === 'ok') {
-          if (outcome.rejected > 0 || outcome.message !== '') {
-            options.onPartialSuccess?.(outcome.rejected, outcome.message);
-          }
-          done({ code: ExportResultCode.SUCCESS });
-          return;
-        }
-        if (outcome.kind === 'failed') {
-          done({ code: ExportResultCode.FAILED, error: outcome.error });
-          return;
-        }
-        const jittered = backoff * (0.8 + Math.random() * 0.4);
-        const wait = outcome.after ?? jittered;
-        backoff = Math.min(MAX_BACKOFF_MS, backoff * BACKOFF_MULTIPLIER);
-        if (n >= MAX_ATTEMPTS || closed || Date.now() + wait >= deadline) {
-          done({ code: ExportResultCode.FAILED, error: exhausted(outcome.error) });
-          return;
-        }
-        setTimeout(() => attempt(n + 1), wait).unref();
-      });
+      try {
+        post(body, left, (outcome) => answer(outcome, n));
+      } catch (error) {
+        done({ code: ExportResultCode.FAILED, error: error as Error });
+      }
     };
     attempt(1);
   };
@@ -169,12 +174,7 @@ function outcomeOf(response: IncomingMessage, body: Buffer): Attempt {
 /** What OpenTelemetry's exporters report once a retryable answer outlived the retries or the deadline. */
 function exhausted(last: Error): Error {
   // A dropped connection keeps its code (classified as unreachable); an HTTP answer says it was retryable.
-  if (
-    (last as NodeJS.ErrnoException).code !== undefined &&
-    typeof (last as NodeJS.ErrnoException).code === 'string'
-  ) {
-    return last;
-  }
+  if (typeof (last as NodeJS.ErrnoException).code === 'string') return last;
   return new Error(`Export failed with retryable status (${last.message})`);
 }
 

@@ -42,7 +42,7 @@ describe('createOtlpHttpTransport against @sightline/local', () => {
   });
   const url = () => `${local.env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`;
 
-  it('posts the batch, plain or gzipped, with the configured headers, and local stores every span', async () => {
+  it('posts the batch, plain or gzipped, with its headers and the configured ones, and local stores every span', async () => {
     for (const compression of ['none', 'gzip'] as const) {
       const transport = createOtlpHttpTransport({
         url: url(),
@@ -62,6 +62,29 @@ describe('createOtlpHttpTransport against @sightline/local', () => {
     ).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
     const exports = local.requests().filter((r) => r.backend === 'otlp');
     expect(exports).toHaveLength(2);
+    for (const record of exports) {
+      expect(record.headers['content-type']).toBe('application/x-protobuf');
+      // The configured header arrived (local masks its value, as it does every credential header).
+      expect(record.headers['x-honeycomb-team']).toMatch(/^\*+/);
+      expect(record.headers['user-agent']).toContain('OTel-OTLP-Exporter-');
+    }
+    expect(exports.map((r) => r.headers['content-encoding'])).toEqual([undefined, 'gzip']);
+  });
+
+  it('retries a throttled export after the collector’s Retry-After, not its own backoff', async () => {
+    local.faults.otlp.throttleNext(2, { retryAfterSeconds: 0 });
+    // Two retries on the exporter's own backoff (about 1 s, then 1.5 s) would outlive this deadline.
+    const transport = createOtlpHttpTransport({
+      url: url(),
+      headers: {},
+      compression: 'none',
+      timeoutMillis: 1500,
+    });
+    const result = await send(transport, batchOf(['throttled twice']));
+    await transport.shutdown();
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(local.requests().map((r) => r.outcome)).toEqual(['throttled', 'throttled', 'ok']);
+    expect(local.spans().map((s) => s.name)).toEqual(['throttled twice']);
   });
 
   it('tells a partial success: the collector kept the batch but refused some spans', async () => {
