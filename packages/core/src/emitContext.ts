@@ -17,16 +17,20 @@ export interface EmitterBinding<C> {
  * call sites shared by every request, and one more own property on each (what OpenTelemetry's
  * `context.bind` adds, eight of them) puts those sites on V8's slow lookup paths.
  *
- * An emitter's entry is removed after its 'close' event (its last). An event nobody listens to runs no
- * code, so no context is entered for it. Returns the function that restores the prototypes.
+ * An emitter's entry is removed after its 'close' event (its last), and then `onClose`, when given, is
+ * called with the emitter and its binding: what a 'close' listener per emitter would do, without adding
+ * one (an own listener on every request's response costs its listener table). It must not throw. An
+ * event nobody listens to runs no code, so no context is entered for it. Returns the function that
+ * restores the prototypes.
  */
-export function patchEmitInContext<C>(
+export function patchEmitInContext<B extends EmitterBinding<unknown>>(
   prototypes: readonly object[],
-  bindings: WeakMap<object, EmitterBinding<C>>,
-  applyInContext: ApplyInContext<C>,
+  bindings: WeakMap<object, B>,
+  applyInContext: ApplyInContext<B['ctx']>,
+  onClose?: (emitter: object, binding: B) => void,
 ): () => void {
   const restores = prototypes.map((prototype) =>
-    patchEmit(prototype, (original) => emitInContext(original, bindings, applyInContext)),
+    patchEmit(prototype, (original) => emitInContext(original, bindings, applyInContext, onClose)),
   );
   return () => {
     for (const restore of restores) restore();
@@ -55,10 +59,11 @@ export function patchEmit(prototype: object, wrap: (original: Emit) => Emit): ()
  * per event. An unbound emitter (a client's response, a request served before the patch, the method
  * borrowed onto another object) emits as before.
  */
-function emitInContext<C>(
+function emitInContext<B extends EmitterBinding<unknown>>(
   original: Emit,
-  bindings: WeakMap<object, EmitterBinding<C>>,
-  applyInContext: ApplyInContext<C>,
+  bindings: WeakMap<object, B>,
+  applyInContext: ApplyInContext<B['ctx']>,
+  onClose: ((emitter: object, binding: B) => void) | undefined,
 ): Emit {
   return function emitInContext(this: unknown, event: string | symbol): boolean {
     const binding = typeof this === 'object' && this !== null ? bindings.get(this) : undefined;
@@ -73,7 +78,10 @@ function emitInContext<C>(
           (Reflect.apply(original, this, arguments) as boolean)
         : // biome-ignore lint/complexity/noArguments: forwards every argument of emit without copying them
           applyInContext(binding.ctx, original, this, arguments);
-    if (event === 'close' && bindings.get(this as object) === binding) bindings.delete(this as object);
+    if (event === 'close' && bindings.get(this as object) === binding) {
+      bindings.delete(this as object);
+      if (onClose !== undefined) onClose(this as object, binding);
+    }
     return emitted;
   };
 }

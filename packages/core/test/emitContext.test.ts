@@ -75,6 +75,27 @@ describe('patchEmitInContext', () => {
     expect(seen.at(-1)).toBeUndefined();
   });
 
+  it("calls onClose once per bound emitter, after its 'close' listeners, with its binding", () => {
+    const bindings = new WeakMap<object, EmitterBinding<string>>();
+    const closed: unknown[] = [];
+    restore = patchEmitInContext([Source.prototype], bindings, applyInContext, (emitter, binding) =>
+      closed.push([emitter, binding.ctx]),
+    );
+    const bound = new Source();
+    const quiet = new Source();
+    const unbound = new Source();
+    bindings.set(bound, { ctx: 'response' });
+    bindings.set(quiet, { ctx: 'no-listeners' });
+    bound.on('close', () => closed.push('listener'));
+    bound.emit('finish');
+    expect(closed).toEqual([]);
+    bound.emit('close');
+    quiet.emit('close');
+    unbound.emit('close');
+    bound.emit('close');
+    expect(closed).toEqual(['listener', [bound, 'response'], [quiet, 'no-listeners'], 'listener']);
+  });
+
   it('restores the prototype, and leaves a later patch in place with ours passing through', () => {
     const original = Source.prototype.emit;
     expect(Object.hasOwn(Source.prototype, 'emit')).toBe(false);

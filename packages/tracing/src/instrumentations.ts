@@ -25,15 +25,19 @@ export function isTelemetryDelivery(request: Pick<ClientRequest, 'getHeader'>): 
   return typeof target === 'string' && target.startsWith('Logs_20140328.');
 }
 
-/** Enables the chosen instrumentations for `provider`; returns the function that disables them again. */
+/**
+ * Enables the chosen instrumentations for `provider`; returns the function that disables them again.
+ * `propagationHeaders`: what the registered propagator reads, when it is ours (see `ServerSpanOptions`).
+ */
 export function enableInstrumentations(
   provider: TracerProvider,
   which: { http: boolean; undici: boolean },
+  propagationHeaders?: readonly string[],
 ): () => void {
   const tracer = provider.getTracer(TRACER_NAME);
   const disables: (() => void)[] = [];
   if (which.http) {
-    disables.push(enableServerSpans(tracer, { ignore: isOtlpExport }));
+    disables.push(enableServerSpans(tracer, { ignore: isOtlpExport, propagationHeaders }));
     disables.push(enableClientSpans(tracer, { ignore: isTelemetryDelivery }));
   }
   if (which.undici) disables.push(enableFetchSpans(tracer));

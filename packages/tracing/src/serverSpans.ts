@@ -66,6 +66,12 @@ export function addRouteResolver(resolver: RouteResolver): () => void {
 export interface ServerSpanOptions {
   /** Requests for which no span is made (OTLP exports received in this process). */
   ignore(request: IncomingMessage): boolean;
+  /**
+   * The (lower-case) headers the registered propagator reads, when that propagator is known to read
+   * nothing else (the one `startTracing` registered): a request carrying none of them starts a new trace
+   * without running the propagators. Default: every request is extracted.
+   */
+  propagationHeaders?: readonly string[];
 }
 
 /**
@@ -98,6 +104,7 @@ export function enableServerSpans(tracer: Tracer, options: ServerSpanOptions): (
       [http.IncomingMessage.prototype, http.ServerResponse.prototype],
       bindings,
       applyInContext,
+      endOnResponseClose,
     ),
   );
   return () => {
@@ -119,7 +126,9 @@ function onRequest(
     if (options.ignore(request) || isTracingSuppressed(activeContext())) {
       return emit.call(server, 'request', request, response);
     }
-    const parent = propagation.extract(LinkedContext.ROOT, request.headers);
+    const parent = carriesPropagation(request, options.propagationHeaders)
+      ? propagation.extract(LinkedContext.ROOT, request.headers)
+      : LinkedContext.ROOT;
     const attributes: Attributes = {};
     const { spanName } = methodAttributes(request.method ?? 'GET', attributes);
     // Attributes are set after the start, in one pass: the SDK copies start-time attributes three
@@ -135,10 +144,9 @@ function onRequest(
     ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
     const binding: Binding = { ctx, span, request, rpc, after: undefined, attachment: undefined };
     bindings.set(request, binding);
+    // The span ends on the response's 'close' (emitted after 'finish' as well as when cut off), seen by
+    // the emit patch: no listener is added to the response.
     bindings.set(response, binding);
-    // One shared listener (no closure per request), on 'close': a response emits it after 'finish'
-    // as well as when cut off.
-    response.on('close', endServerSpan);
   } catch {
     // Tracing must never cost the request: serve it untraced.
     return emit.call(server, 'request', request, response);
@@ -146,10 +154,20 @@ function onRequest(
   return applyInContext(ctx, emit, server, ['request', request, response]);
 }
 
+/** Whether `request` has any of `headers` (every request does when the list is not known). */
+function carriesPropagation(request: IncomingMessage, headers: readonly string[] | undefined): boolean {
+  if (headers === undefined) return true;
+  const received = request.headers;
+  for (let i = 0; i < headers.length; i++) {
+    if (received[headers[i] as string] !== undefined) return true;
+  }
+  return false;
+}
+
 /**
  * Runs `fn` (with the response as `this` and `attachment` as its argument) once the response closed
- * and its server span ended, from the listener that ends the span: a second 'close' listener per
- * response costs an array of listeners and its copy on every emit. `attachment` rides in the response's
+ * and its server span ended (after the response's own 'close' listeners), where the span is ended: a
+ * 'close' listener per response costs its listener table. `attachment` rides in the response's
  * binding until then (`serverSpanAttachment`), where a caller would otherwise keep a map of its own
  * keyed by the response: one more insert, lookup and delete per request. Returns false when the
  * response has no server span (not traced, already closed, or already taken); the caller then does
@@ -185,18 +203,21 @@ export function serverSpanAttachment(response: ServerResponse): unknown {
   return bindings.get(response)?.attachment;
 }
 
-function endServerSpan(this: ServerResponse): void {
-  const binding = bindings.get(this);
-  const span = binding?.span;
-  if (binding === undefined || span === undefined) return;
+/** The emit patch's `onClose`: the request's 'close' does nothing, the response's ends the span. */
+function endOnResponseClose(emitter: object, binding: Binding): void {
+  if (emitter !== binding.request) endServerSpan(emitter as ServerResponse, binding);
+}
+
+function endServerSpan(response: ServerResponse, binding: Binding): void {
+  const span = binding.span;
+  if (span === undefined) return;
   binding.span = undefined;
-  endSpan(this, binding, span);
-  bindings.delete(this);
+  endSpan(response, binding, span);
   const after = binding.after;
   if (after === undefined) return;
   binding.after = undefined;
   try {
-    after.call(this, binding.attachment);
+    after.call(response, binding.attachment);
   } catch {
     // what runs after the span is the caller's to guard; a throw must not reach the response's emit
   } finally {

@@ -177,8 +177,18 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       );
     }
     registered.context = registerContextManager(new SightlineContextManager().enable());
-    registered.propagation = propagation.setGlobalPropagator(createPropagator());
-    unregisterInstrumentations = enableInstrumentations(provider, config.instrumentations);
+    const propagator = createPropagator();
+    registered.propagation = propagation.setGlobalPropagator(propagator);
+    // With our propagator registered, a request without its headers need not be extracted; with
+    // another one (registered first), every request is.
+    const propagationHeaders = registered.propagation
+      ? propagator.fields().map((name) => name.toLowerCase())
+      : undefined;
+    unregisterInstrumentations = enableInstrumentations(
+      provider,
+      config.instrumentations,
+      propagationHeaders,
+    );
   } catch (error) {
     diag.error(
       `tracing could not start and stays off: ${error instanceof Error ? error.message : String(error)}`,

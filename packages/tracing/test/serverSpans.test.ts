@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, createContextKey, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapPropagator,
+  trace,
+} from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -98,6 +106,41 @@ describe('server spans (node:http, without the http instrumentation’s server s
       'http.response.status_code': 201,
     });
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('extracts a request carrying only one of the propagated headers, and starts a root for one carrying none', async () => {
+    const baggage: (string | undefined)[] = [];
+    const port = await serve((_req, res) => {
+      baggage.push(propagation.getBaggage(context.active())?.getEntry('tenant')?.value);
+      res.end();
+    });
+    await send(port, { headers: { baggage: 'tenant=acme' } });
+    await send(port, { headers: { tracestate: 'vendor=1' } });
+    expect(baggage).toEqual(['acme', undefined]);
+    const roots = (await finished(2)).filter((s) => s.kind === SpanKind.SERVER);
+    expect(roots.map((s) => s.parentSpanContext)).toEqual([undefined, undefined]);
+    expect(new Set(roots.map((s) => s.spanContext().traceId)).size).toBe(2);
+  });
+
+  it('extracts every request when another propagator was registered first (it may read any header)', async () => {
+    const tenant = createContextKey('tenant');
+    const theirs: TextMapPropagator = {
+      inject() {},
+      extract: (ctx, carrier, getter) => ctx.setValue(tenant, getter.get(carrier, 'x-tenant')),
+      fields: () => ['traceparent'],
+    };
+    propagation.setGlobalPropagator(theirs);
+    try {
+      const seen: unknown[] = [];
+      const port = await serve((_req, res) => {
+        seen.push(context.active().getValue(tenant));
+        res.end();
+      });
+      await send(port, { headers: { 'x-tenant': 'acme' } });
+      expect(seen).toEqual(['acme']);
+    } finally {
+      propagation.disable();
+    }
   });
 
   it('asks the route resolvers at the end when nothing set the route, and setHttpRoute wins over them', async () => {
