@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { redactValue } from '@sightline/core';
+import type { OpenSubsegment } from '@sightline/xray';
 import { markSpanError, type Runtime } from './runtime';
 import type { SpanHandle, SpanOptions } from './types';
 
@@ -61,8 +62,9 @@ const NO_OPTIONS: SpanOptions = {};
 
 /**
  * One span in both systems: an OTel span (outer) and an X-Ray subsegment (inner), nested the same way,
- * ended together, errors recorded in both and re-thrown unchanged. With one backend on, only that one;
- * with none, `fn` runs as it is.
+ * ended together (the subsegment first), errors recorded in both and re-thrown unchanged. With one
+ * backend on, only that one; with none, `fn` runs as it is. With both, they share one context, entered
+ * once.
  */
 export function runSpan<T>(
   rt: Runtime,
@@ -74,25 +76,64 @@ export function runSpan<T>(
   const handle = new BothSpanHandle(rt);
   const tracing = rt.tracing;
   if (!tracing?.backend.active) return xray ? inSubsegment(xray, name, fn, handle, options) : fn(handle);
+  const t = tracing.module;
+  // The subsegment first: it reads the X-Ray entity the caller runs under, and a missing one throws under
+  // AWS_XRAY_CONTEXT_MISSING=RUNTIME_ERROR before any span was started.
+  const sub = xray?.openSubsegment(name, options);
   const attributes: Record<string, Scalar> | undefined =
     options.attributes === undefined && options.annotations === undefined
       ? undefined
       : { ...options.attributes, ...options.annotations };
-  return tracing.module.withSpan(
-    name,
-    (span) => {
-      handle.span = span;
-      if (options.metadata) {
-        for (const [k, v] of Object.entries(options.metadata)) {
-          span.setAttribute(
-            `${options.namespace ?? 'default'}.${k}`,
-            JSON.stringify(redactValue(v, rt.redaction)) ?? 'null',
-          );
-        }
+  const span = t.startChildSpan(name, {
+    attributes,
+    tracer: tracing.backend.tracer(options.tracer ?? DEFAULT_TRACER),
+  });
+  handle.span = span;
+  let result: T;
+  try {
+    if (options.metadata) {
+      for (const [k, v] of Object.entries(options.metadata)) {
+        span.setAttribute(
+          `${options.namespace ?? 'default'}.${k}`,
+          JSON.stringify(redactValue(v, rt.redaction)) ?? 'null',
+        );
       }
-      return xray ? inSubsegment(xray, name, fn, handle, options) : fn(handle);
+    }
+    const ctx = t.contextWithSpan(span);
+    result = t.runInContext(sub === undefined ? ctx : sub.inContext(ctx), fn, handle);
+  } catch (error) {
+    failBoth(rt, span, sub, error);
+    throw error;
+  }
+  if (!isThenable(result)) {
+    sub?.close();
+    span.end();
+    return result;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      sub?.close();
+      span.end();
+      return value;
     },
-    { attributes, tracer: tracing.backend.tracer(options.tracer ?? DEFAULT_TRACER) },
+    (error: unknown) => {
+      failBoth(rt, span, sub, error);
+      throw error;
+    },
+  ) as T;
+}
+
+function failBoth(rt: Runtime, span: Span, sub: OpenSubsegment | undefined, error: unknown): void {
+  sub?.fail(error);
+  markSpanError(rt, span, error);
+  span.end();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
   );
 }
 

@@ -34,6 +34,24 @@ beforeAll(async () => {
     });
     res.json({ cached: true });
   });
+  app.get('/api/span-throws', async (_req, res) => {
+    const thrown = new Error('sync failure in span');
+    const rejected = new Error('async failure in span');
+    const caught: unknown[] = [];
+    try {
+      obs.span('throws-sync', () => {
+        throw thrown;
+      });
+    } catch (error) {
+      caught.push(error === thrown);
+    }
+    await obs
+      .span('rejects-async', async () => Promise.reject(rejected))
+      .catch((error: unknown) => {
+        caught.push(error === rejected);
+      });
+    res.json({ caught });
+  });
   app.get('/api/boom', async () => {
     throw new Error('handler failed with password=hunter2');
   });
@@ -99,6 +117,29 @@ describe('Express specifics, all four backends on, against @sightline/local', ()
     );
     expect(sub?.fault).toBe(true);
     expect(JSON.stringify(sub?.cause)).toContain('upstream timed out, served from cache');
+    expect(segment.document.fault).toBeUndefined();
+  });
+
+  it('a span whose function throws or rejects: the same error re-thrown, recorded on both span and subsegment', async () => {
+    local.clear();
+    const res = await fetch(`${url}/api/span-throws`);
+    expect(await res.json()).toEqual({ caught: [true, true] });
+    await obs.forceFlush({ timeoutMs: 3000 });
+    const server = await local.waitFor(() => serverSpan('GET /api/span-throws'));
+    const segment = await local.waitFor(() => local.segments({ traceId: xrayId(server.traceId) })[0]);
+    const subs = segment.document.subsegments as { name: string; fault?: boolean; cause?: unknown }[];
+    for (const [name, message] of [
+      ['throws-sync', 'sync failure in span'],
+      ['rejects-async', 'async failure in span'],
+    ]) {
+      const span = await local.waitFor(() => local.spans({ name })[0]);
+      expect(span.parentSpanId).toBe(server.spanId);
+      expect(span.status).toMatchObject({ code: 2, message });
+      expect(span.events.map((e) => e.name)).toEqual(['exception']);
+      const sub = subs.find((x) => x.name === name);
+      expect(sub?.fault).toBe(true);
+      expect(JSON.stringify(sub?.cause)).toContain(message);
+    }
     expect(segment.document.fault).toBeUndefined();
   });
 

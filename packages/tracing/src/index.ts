@@ -27,9 +27,12 @@ export { addRouteResolver, afterServerSpan, extendServerContext, serverSpanAttac
 export type { WithSpanOptions } from './spans';
 export {
   activeRecordingSpan,
+  contextWithSpan,
   getActiveTraceIds,
   recordSpanError,
+  runInContext,
   setHttpRoute,
+  startChildSpan,
   TRACER_NAME,
   withSpan,
 } from './spans';

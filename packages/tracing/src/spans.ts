@@ -1,5 +1,6 @@
 import {
   type Attributes,
+  type Context,
   type Span,
   type SpanKind,
   SpanStatusCode,
@@ -8,7 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { isValidSpanId, otelToXRayTraceId } from '@sightline/core';
-import { activeContext } from './contextManager';
+import { activeContext, applyInContext } from './contextManager';
 
 export const TRACER_NAME = '@sightline/tracing';
 
@@ -83,6 +84,29 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
   return spanOptions === undefined
     ? tracer.startActiveSpan(name, run)
     : tracer.startActiveSpan(name, spanOptions, run);
+}
+
+/**
+ * `withSpan` in parts, for a caller that runs the work itself with more in the same context (the
+ * facade adds the X-Ray subsegment to it): a span started under the active context…
+ */
+export function startChildSpan(name: string, options: WithSpanOptions = {}): Span {
+  const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  const spanOptions =
+    options.attributes === undefined && options.kind === undefined
+      ? undefined
+      : { attributes: options.attributes, kind: options.kind };
+  return tracer.startSpan(name, spanOptions, activeContext());
+}
+
+/** …the context in which it is the active span… */
+export function contextWithSpan(span: Span): Context {
+  return trace.setSpan(activeContext(), span);
+}
+
+/** …and `fn(arg)` run in that context (or any other). */
+export function runInContext<A, T>(ctx: Context, fn: (arg: A) => T, arg: A): T {
+  return applyInContext(ctx, fn, undefined, [arg]);
 }
 
 let lastTraceId = '';

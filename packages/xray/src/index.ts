@@ -10,5 +10,11 @@ export type { Sampler, SamplerClock, SamplingDecision, SamplingRequest } from '.
 export { globMatch, LocalSampler } from './sampler';
 export type { SamplingRule, SamplingRuleSet, SamplingRulesInput } from './samplingRules';
 export { DEFAULT_SAMPLING, loadSamplingRules, parseSamplingRules, toSdkRulesFile } from './samplingRules';
-export type { SubsegmentOptions, XRayBackend, XRayDependencies, XRayTraceIds } from './xray';
+export type {
+  OpenSubsegment,
+  SubsegmentOptions,
+  XRayBackend,
+  XRayDependencies,
+  XRayTraceIds,
+} from './xray';
 export { createXRay, XRayContextMissingError } from './xray';

@@ -1,9 +1,16 @@
-import { type BackendLifecycle, type BackendReport, Deadline, diagnostics } from '@sightline/core';
+import type { Context } from '@opentelemetry/api';
+import {
+  type BackendLifecycle,
+  type BackendReport,
+  Deadline,
+  diagnostics,
+  type RedactionPolicy,
+} from '@sightline/core';
 import { CentralizedSampler } from './centralizedSampler';
 import type { ResolvedXRayConfig } from './config';
-import { acquireContextManager, activeEntity, withEntity } from './context';
+import { acquireContextManager, activeEntity, contextWithEntity, withEntity } from './context';
 import { formatDaemonAddress } from './daemonAddress';
-import { DocumentWriter, newSubsegment } from './documents';
+import { DocumentWriter, newSubsegment, type XRaySubsegment } from './documents';
 import { type DocumentSink, UdpEmitter } from './emitter';
 import { addAnnotationTo, addErrorTo, addMetadataTo } from './entityData';
 import { newTraceId } from './ids';
@@ -42,10 +49,28 @@ export interface XRayTraceIds {
   sampled: boolean;
 }
 
+/**
+ * A subsegment opened under the current (sub)segment for a caller that runs the work in a context of
+ * its own making (the facade's `obs.span` puts it and the OpenTelemetry span in one context).
+ */
+export interface OpenSubsegment {
+  /** `ctx` with this subsegment as the current X-Ray entity. */
+  inContext(ctx: Context): Context;
+  /** Records `error` (fault and cause) and closes the subsegment. */
+  fail(error: unknown): void;
+  close(): void;
+}
+
 export interface XRayBackend extends BackendLifecycle {
   openRequestSegment(req: RequestInfo, ids?: SegmentIds): RequestSegment;
   /** Runs `fn` (sync or async) in a subsegment of the current (sub)segment; errors are recorded and re-thrown. */
   subsegment<T>(name: string, fn: () => T, options?: SubsegmentOptions): T;
+  /**
+   * Opens a subsegment of the current (sub)segment without running anything in it; undefined when no
+   * sampled segment is current (then nothing is recorded, as `subsegment` runs `fn` alone). Outside
+   * any segment it reports the missing context as `subsegment` does (a throw under RUNTIME_ERROR).
+   */
+  openSubsegment(name: string, options?: SubsegmentOptions): OpenSubsegment | undefined;
   /** Wraps a handler so that each call runs in a subsegment (the Python SDK's `@xray_recorder.capture`). */
   capture<A extends unknown[], R>(name: string, handler: (...args: A) => R): (...args: A) => R;
   addAnnotation(key: string, value: string | number | boolean): void;
@@ -99,6 +124,32 @@ function urlPath(url: string): string {
   return end === -1 ? url : url.slice(0, end);
 }
 
+/** An open subsegment and the entity the context carries for it; a class: one object per subsegment. */
+class OpenedSubsegment implements OpenSubsegment {
+  readonly entity: ActiveEntity;
+
+  constructor(
+    private readonly sub: XRaySubsegment,
+    parent: ActiveEntity,
+    private readonly policy: RedactionPolicy,
+  ) {
+    this.entity = { traceId: parent.traceId, segmentId: parent.segmentId, entity: sub };
+  }
+
+  inContext(ctx: Context): Context {
+    return contextWithEntity(ctx, this.entity);
+  }
+
+  fail(error: unknown): void {
+    addErrorTo(this.sub, error, this.policy);
+    this.sub.close();
+  }
+
+  close(): void {
+    this.sub.close();
+  }
+}
+
 export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = {}): XRayBackend {
   const { udp } = config.daemon;
   const sink = deps.sink ?? new UdpEmitter(udp.host, udp.port, config.maxPendingDatagrams);
@@ -120,6 +171,31 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
   };
 
   const current = (): ActiveEntity | undefined => activeEntity<ActiveEntity>();
+
+  /** See `openSubsegment`; the class itself, for `subsegment`'s own use of its entity. */
+  const open = (name: string, options?: SubsegmentOptions): OpenedSubsegment | undefined => {
+    const parent = current();
+    if (!parent) {
+      contextMissing(`subsegment "${name}"`);
+      return undefined;
+    }
+    if (!parent.entity) return undefined;
+    try {
+      const sub = newSubsegment(parent.entity, String(name));
+      if (options?.annotations) {
+        for (const [k, v] of Object.entries(options.annotations)) addAnnotationTo(sub, k, v, policy);
+      }
+      if (options?.metadata) {
+        for (const [k, v] of Object.entries(options.metadata)) {
+          addMetadataTo(sub, k, v, options.namespace, policy);
+        }
+      }
+      return new OpenedSubsegment(sub, parent, policy);
+    } catch (error) {
+      log.warnOnce('subsegment', `could not open an X-Ray subsegment: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
 
   const backend: XRayBackend = {
     name: 'xray',
@@ -163,54 +239,32 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
     },
 
     subsegment<T>(name: string, fn: () => T, options?: SubsegmentOptions): T {
-      const parent = current();
-      if (!parent) {
-        contextMissing(`subsegment "${name}"`);
-        return fn();
-      }
-      if (!parent.entity) return fn();
-      let sub: ReturnType<typeof newSubsegment>;
-      try {
-        sub = newSubsegment(parent.entity, String(name));
-        if (options?.annotations) {
-          for (const [k, v] of Object.entries(options.annotations)) addAnnotationTo(sub, k, v, policy);
-        }
-        if (options?.metadata) {
-          for (const [k, v] of Object.entries(options.metadata)) {
-            addMetadataTo(sub, k, v, options.namespace, policy);
-          }
-        }
-      } catch (error) {
-        log.warnOnce('subsegment', `could not open an X-Ray subsegment: ${(error as Error).message}`);
-        return fn();
-      }
-      const active: ActiveEntity = { traceId: parent.traceId, segmentId: parent.segmentId, entity: sub };
-      const fail = (error: unknown) => {
-        addErrorTo(sub, error, policy);
-        sub.close();
-      };
+      const opened = open(name, options);
+      if (opened === undefined) return fn();
       let result: T;
       try {
-        result = withEntity(active, fn);
+        result = withEntity(opened.entity, fn);
       } catch (error) {
-        fail(error);
+        opened.fail(error);
         throw error;
       }
       if (isThenable(result)) {
         return Promise.resolve(result).then(
           (value) => {
-            sub.close();
+            opened.close();
             return value;
           },
           (error: unknown) => {
-            fail(error);
+            opened.fail(error);
             throw error;
           },
         ) as T;
       }
-      sub.close();
+      opened.close();
       return result;
     },
+
+    openSubsegment: open,
 
     capture(name, handler) {
       return function captured(this: unknown, ...args) {
