@@ -12,7 +12,8 @@ export interface AccessLogRecord {
   userAgent?: string;
   protocol: 'http' | 'https';
   contentLength?: number;
-  at: Date;
+  /** When the response finished; Cruddur's line prints it (default: now). */
+  at?: Date;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -24,7 +25,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * Python's strftime used.
  */
 export function formatCruddurLine(r: AccessLogRecord): string {
-  const d = r.at;
+  const d = r.at ?? new Date();
   const stamp = `[${d.getFullYear()}-${MONTHS[d.getMonth()]}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}]`;
   // Werkzeug's `response.status` upper-cases the reason phrase: `422 UNPROCESSABLE ENTITY`.
   const status = `${r.status} ${(STATUS_CODES[r.status] ?? '').toUpperCase()}`.trimEnd();
