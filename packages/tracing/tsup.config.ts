@@ -8,8 +8,8 @@ import { packageBuild } from '../../tsup.config.base';
 // - the ESM entry re-exports it, so ESM and CommonJS importers share one SDK and one state;
 // - `register` imports it instead of carrying a copy of its own.
 // Not bundled: `@opentelemetry/api` (a peer dependency: the application and its instrumentations
-// must share one), OpenTelemetry's OTLP transport and transformer (loaded lazily, at the first export;
-// only their HTTP transport is used, the serializer is ours), and `@sightline/core`.
+// must share one) and `@sightline/core`. The OTLP serializer and transport are our own
+// (otlpProtobuf.ts, otlpHttpTransport.ts): no OpenTelemetry exporter package is used at run time.
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 type TsupPlugin = NonNullable<Options['plugins']>[number];
 
@@ -51,7 +51,5 @@ export default defineConfig([
     noExternal: [NOT_BUNDLED],
     esbuildPlugins: [useTheOneBundle],
     plugins: [plainApiNamespace],
-    // `shims` gives the CommonJS build an `import.meta.url`: startTracing.ts loads the OTLP exporter lazily.
-    shims: true,
   },
 ]);
