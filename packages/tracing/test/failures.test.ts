@@ -99,6 +99,40 @@ describe('export failures never reach the application', () => {
     expect(lines.join('\n')).toContain('answered 500');
   });
 
+  it('warns once, with the count and the reason, when a collector keeps batches but refuses some spans', async () => {
+    // ExportTraceServiceResponse { partial_success { rejected_spans: 2, error_message: "too old" } }.
+    const message = Buffer.from('too old');
+    const partial = Buffer.concat([Buffer.from([0x08, 0x02, 0x12, message.length]), message]);
+    const answer = Buffer.concat([Buffer.from([0x0a, partial.length]), partial]);
+    let received = 0;
+    extraServer = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received++;
+        res.setHeader('content-type', 'application/x-protobuf');
+        res.end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => extraServer?.listen(0, '127.0.0.1', resolve));
+    const port = (extraServer.address() as AddressInfo).port;
+    const { lines, diagnostics } = capture();
+    const backend = startAgainst(
+      local,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      {},
+      { diagnostics },
+    );
+    await makeSpans(backend, 3);
+    await backend.forceFlush(3000);
+    await makeSpans(backend, 2);
+    await backend.forceFlush(3000);
+    expect(received).toBe(2);
+    expect(lines.filter((l) => l.includes('refused'))).toEqual([
+      expect.stringContaining(`127.0.0.1:${port}/v1/traces refused 2 span(s) of a batch: too old`),
+    ]);
+    expect(unhandled).toEqual([]);
+  });
+
   it('counts a refused port as send_failed with a hint to check the endpoint', async () => {
     await local.faults.otlp.refuseConnections();
     const { lines, diagnostics } = capture();
