@@ -5,7 +5,13 @@
 // with it. Prints, per 1,000 requests: samples by package, and the functions whose samples end in V8's
 // property-lookup slow paths (megamorphic loads, stub-cache misses, map migrations).
 //
-//   node bench/perf-profile.mjs sightline [--seconds 5] [--top 25]
+//   node bench/perf-profile.mjs sightline [--seconds 5] [--top 25] [--kernel]
+//
+// `--kernel` prints the kernel's share instead: samples per 1,000 requests by their innermost kernel
+// frames (six at most), and how many of them fall in the wake-up of a socket's reader (the load
+// generator, when a response is delivered on loopback). In this virtual machine a sample taken with
+// interrupts off lands where they are turned back on (`pvm_irq_enable`), so its caller chain is what
+// names the work.
 //
 // perf's unwinding slows the server by a factor of two or more: compare shares within one run, or runs
 // of the same variant, not µs. A JIT address reused by later code keeps its first name in the perf map,
@@ -20,7 +26,11 @@ import { readyPort, serverEnv, splitVariant, startLocalProcess } from './servers
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '25' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    top: { type: 'string', default: '25' },
+    kernel: { type: 'boolean', default: false },
+  },
 });
 if (spawnSync('perf', ['--version']).status !== 0) {
   console.error('perf is not installed: this profile needs Linux perf');
@@ -61,6 +71,11 @@ const script = spawnSync('perf', ['script', '-i', data, '-F', 'ip,sym'], {
   encoding: 'utf8',
   maxBuffer: 1 << 30,
 }).stdout;
+const per1000 = (n) => ((n * 1000) / requests).toFixed(0).padStart(6);
+if (values.kernel) {
+  printKernel();
+  process.exit(0);
+}
 const SLOW_PATH = /IC|LookupIterator|StubCache|MigrateToMap|DescriptorArray|Map::|Transition|ComputeHandler/;
 const byPackage = new Map();
 const slowByFunction = new Map();
@@ -75,7 +90,6 @@ for (const sample of script.split('\n\n')) {
   add(byPackage, js === undefined ? '(no JS frame: GC, kernel, native)' : packageOf(js));
   if (js !== undefined && SLOW_PATH.test(frames[0])) add(slowByFunction, js.replace(/^JS:[*^~]?/, ''));
 }
-const per1000 = (n) => ((n * 1000) / requests).toFixed(0).padStart(6);
 console.log(`${variant}: ${requests} requests while sampled (perf slows the server)\n`);
 console.log('samples per 1,000 requests, by package of the innermost JavaScript frame');
 for (const [key, n] of [...byPackage].sort((a, b) => b[1] - a[1])) console.log(`${per1000(n)}  ${key}`);
@@ -92,4 +106,45 @@ function packageOf(frame) {
   if (frame.includes('node:')) return 'node:core';
   if (frame.includes('bench/servers')) return 'the app';
   return 'other';
+}
+
+/** Kernel samples per 1,000 requests, by their innermost kernel frames; the reader wake-ups apart. */
+function printKernel() {
+  const KERNEL_ADDRESS = /^f{8}/;
+  const WAKE_READER = /sock_def_readable/;
+  const chains = new Map();
+  let samples = 0;
+  let kernel = 0;
+  let wakeups = 0;
+  for (const sample of script.split('\n\n')) {
+    const frames = sample
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const [ip, ...sym] = line.split(' ');
+        return { kernel: KERNEL_ADDRESS.test(ip), name: sym.join(' ').replace(/\+0x[0-9a-f]+$/, '') };
+      });
+    if (frames.length === 0) continue;
+    samples++;
+    if (!frames[0].kernel) continue;
+    kernel++;
+    const inner = [];
+    for (const frame of frames) {
+      if (!frame.kernel || inner.length === 6) break;
+      inner.push(frame.name);
+    }
+    if (inner.some((name) => WAKE_READER.test(name))) wakeups++;
+    const chain = inner.join(' < ');
+    chains.set(chain, (chains.get(chain) ?? 0) + 1);
+  }
+  console.log(`${variant}: ${requests} requests while sampled (perf slows the server)\n`);
+  console.log(
+    `samples per 1,000 requests: ${per1000(samples).trim()}, in the kernel ${per1000(kernel).trim()},`,
+  );
+  console.log(`of them waking a socket's reader (sock_def_readable) ${per1000(wakeups).trim()}\n`);
+  console.log('innermost kernel frames');
+  for (const [chain, n] of [...chains].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+    console.log(`${per1000(n)}  ${chain}`);
+  }
 }

@@ -1,6 +1,7 @@
 // One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray (and als: bare
 // with an AsyncLocalStorage store through each request, the context tax alone; datagram and floor: what
-// the protocols alone cost, see floor.mjs).
+// the protocols alone cost, see floor.mjs; spin: bare made slower by a busy wait of SPIN_US µs per
+// request, 100 by default, `spin@SPIN_US=150`, to see what a slower server pays whatever makes it slow).
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 // `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
 // on, to see what each one costs.
@@ -93,6 +94,13 @@ if (variant === 'sightline') {
   const floor = await floorApp(variant, only?.split('+'));
   before = (app) => app.use(floor.middleware);
   work = floor.work;
+} else if (variant === 'spin') {
+  const waitMs = Number(process.env.SPIN_US ?? 100) / 1000;
+  work = (fn) => {
+    const until = performance.now() + waitMs;
+    while (performance.now() < until);
+    return fn();
+  };
 } else if (variant === 'xray') {
   const AWSXRay = (await import('aws-xray-sdk-core')).default;
   const xrayExpress = (await import('aws-xray-sdk-express')).default;
