@@ -9,14 +9,15 @@ export type XRayEntity = XRaySegment | XRaySubsegment;
 
 const MAX_WAITING = 1000;
 
-/** A new root segment whose documents go to `writer`. */
+/** A new root segment whose documents go to `writer`; `id` when the caller chose it (else a new one). */
 export function newSegment(
   writer: DocumentWriter,
   name: string,
   traceId: string,
   parentId?: string,
+  id?: string,
 ): XRaySegment {
-  return new XRaySegment(writer, name, traceId, parentId);
+  return new XRaySegment(writer, name, traceId, parentId, id);
 }
 
 export function newSubsegment(parent: XRayEntity, name: string): XRaySubsegment {

@@ -190,8 +190,13 @@ export class SampledRequestSegment extends SegmentInContext implements RequestSe
     rule: string | undefined,
   ) {
     super();
-    this.segment = newSegment(writer, safeSegmentName(name), trace.traceId, trace.parentId);
-    if (id !== undefined && isValidSpanId(id)) this.segment.id = id;
+    this.segment = newSegment(
+      writer,
+      safeSegmentName(name),
+      trace.traceId,
+      trace.parentId,
+      id !== undefined && isValidSpanId(id) ? id : undefined,
+    );
     if (rule !== undefined) this.segment.setMatchedSamplingRule(rule);
     this.segment.http = { request: httpRequestFields(req, policy) };
     this.active = { traceId: this.segment.trace_id, segmentId: this.segment.id, entity: this.segment };

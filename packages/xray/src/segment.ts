@@ -68,10 +68,11 @@ export class XRaySegment extends XRayEntity {
   exception: PropagatingError | undefined;
   readonly writer: DocumentWriter;
 
-  constructor(writer: DocumentWriter, name: string, traceId: string, parentId?: string) {
+  constructor(writer: DocumentWriter, name: string, traceId: string, parentId?: string, id?: string) {
     super();
     this.trace_id = traceId;
-    this.id = newEntityId();
+    // The request's segment takes the server span's id: no random id made only to be replaced.
+    this.id = id ?? newEntityId();
     this.start_time = Date.now() / 1000;
     this.name = name;
     this.in_progress = true;

@@ -68,6 +68,17 @@ describe('trace continuation and shared ids', () => {
     expect(stored.traceId).toBe('1-6b09dea6-321888c428b0b1135580fd1c');
   });
 
+  it('makes its own segment id when the one given is not a valid span id', async () => {
+    const seg = xray.openRequestSegment(request('/api/health-check'), {
+      traceId: '1-6b09dea6-321888c428b0b1135580fd1e',
+      id: 'not-a-span-id',
+      sampled: true,
+    });
+    expect(seg.id).toMatch(/^[0-9a-f]{16}$/);
+    seg.close({ statusCode: 200 });
+    expect((await segmentWithId(local, seg.id)).traceId).toBe('1-6b09dea6-321888c428b0b1135580fd1e');
+  });
+
   it('honours the caller Sampled=0 when tracing passes the same trace id without a decision', async () => {
     const root = '1-6b09dea6-321888c428b0b1135580fd1d';
     const seg = xray.openRequestSegment(request('/', { 'x-amzn-trace-id': `Root=${root};Sampled=0` }), {
