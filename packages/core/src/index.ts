@@ -34,6 +34,7 @@ export {
 } from './redact';
 export type { Settled } from './shutdown';
 export { Deadline, delay, runOnce, settleWithin, unrefTimer } from './shutdown';
+export { isThenable } from './thenable';
 export type { XRayTraceHeader } from './traceIds';
 export {
   formatXRayTraceHeader,

@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { redactValue } from '@sightline/core';
+import { isThenable, redactValue } from '@sightline/core';
 import type { OpenSubsegment } from '@sightline/xray';
 import { markSpanError, type Runtime } from './runtime';
 import type { SpanHandle, SpanOptions } from './types';
@@ -127,14 +127,6 @@ function failBoth(rt: Runtime, span: Span, sub: OpenSubsegment | undefined, erro
   sub?.fail(error);
   markSpanError(rt, span, error);
   span.end();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** The X-Ray subsegment inside the span (SpanOptions carries the annotations, metadata and namespace). */

@@ -3,12 +3,13 @@ import {
   type Context,
   type Span,
   type SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { isValidSpanId, otelToXRayTraceId } from '@sightline/core';
+import { isThenable, isValidSpanId, otelToXRayTraceId } from '@sightline/core';
 import { activeContext, applyInContext } from './contextManager';
 
 export const TRACER_NAME = '@sightline/tracing';
@@ -37,12 +38,11 @@ export function recordSpanError(span: Span, error: unknown): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+/** The span options `withSpan` and `startChildSpan` pass to the tracer: undefined when neither is set. */
+function spanOptionsOf(options: WithSpanOptions): SpanOptions | undefined {
+  return options.attributes === undefined && options.kind === undefined
+    ? undefined
+    : { attributes: options.attributes, kind: options.kind };
 }
 
 /**
@@ -52,10 +52,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
   const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
-  const spanOptions =
-    options.attributes === undefined && options.kind === undefined
-      ? undefined
-      : { attributes: options.attributes, kind: options.kind };
+  const spanOptions = spanOptionsOf(options);
   const run = (span: Span): T => {
     let result: T;
     try {
@@ -92,10 +89,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
  */
 export function startChildSpan(name: string, options: WithSpanOptions = {}): Span {
   const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
-  const spanOptions =
-    options.attributes === undefined && options.kind === undefined
-      ? undefined
-      : { attributes: options.attributes, kind: options.kind };
+  const spanOptions = spanOptionsOf(options);
   return tracer.startSpan(name, spanOptions, activeContext());
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isThenable } from '@sightline/core';
 import { beginRequest, type RequestHooks, reportRequestError } from '../request';
 import type { Runtime } from '../runtime';
 
@@ -26,7 +27,7 @@ export function wrapHttpHandler<Req extends IncomingMessage, Res extends ServerR
         reportRequestError(rt, state, error, req);
         throw error;
       }
-      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      if (isThenable(result)) {
         return Promise.resolve(result).catch((error: unknown) => {
           reportRequestError(rt, state, error, req);
           throw error;
