@@ -1,6 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
+import { unrefTimer } from '@sightline/core';
 
 /** An HTTP answer as the OTLP transport reads it. */
 export interface HttpAnswer {
@@ -88,6 +89,11 @@ export class HttpConnection {
     this.closed = true;
     this.fail(new Error('the OTLP connection is closed'));
     for (const waiting of this.queue.splice(0)) deliver(waiting, new Error('the OTLP connection is closed'));
+    this.dropSocket();
+  }
+
+  /** Forgets the socket and destroys it: its 'close' then finds another (or none) and does nothing. */
+  private dropSocket(): void {
     const socket = this.socket;
     this.socket = undefined;
     socket?.destroy();
@@ -101,14 +107,10 @@ export class HttpConnection {
     }
     this.current = pending;
     this.received = [];
-    this.timer = setTimeout(
-      () => {
-        const timedOut: NodeJS.ErrnoException = new Error('Request timed out');
-        this.fail(timedOut);
-      },
+    this.timer = unrefTimer(
+      () => this.fail(new Error('Request timed out')),
       Math.max(0, pending.deadlineAt - Date.now()),
     );
-    this.timer.unref();
     try {
       const socket = this.connected();
       socket.ref();
@@ -179,23 +181,15 @@ export class HttpConnection {
 
   private onGone(socket: net.Socket, error: Error | undefined): void {
     if (socket !== this.socket) return;
-    this.socket = undefined;
-    socket.destroy();
+    this.dropSocket();
     if (this.current === undefined) return;
-    const hangUp: NodeJS.ErrnoException = error ?? new Error('socket hang up');
-    if (error === undefined) hangUp.code = 'ECONNRESET';
-    this.fail(hangUp);
+    this.fail(error ?? hangUpError());
   }
 
   private answered(answer: HttpAnswer): void {
     const pending = this.current as Pending;
     this.settle();
-    const connection = answer.headers.get('connection')?.toLowerCase();
-    if (connection === 'close') {
-      const socket = this.socket;
-      this.socket = undefined;
-      socket?.destroy();
-    }
+    if (answer.headers.get('connection')?.toLowerCase() === 'close') this.dropSocket();
     deliver(pending, undefined, answer);
     this.next();
   }
@@ -204,9 +198,7 @@ export class HttpConnection {
     const pending = this.current;
     if (pending === undefined) return;
     this.settle();
-    const socket = this.socket;
-    this.socket = undefined;
-    socket?.destroy();
+    this.dropSocket();
     deliver(pending, error);
     if (!this.closed) this.next();
   }
@@ -253,11 +245,16 @@ export class HttpConnection {
   }
 
   private hangUp(): undefined {
-    const error: NodeJS.ErrnoException = new Error('socket hang up');
-    error.code = 'ECONNRESET';
-    this.fail(error);
+    this.fail(hangUpError());
     return undefined;
   }
+}
+
+/** The connection ended before the answer did: retryable, as node:http reports it. */
+function hangUpError(): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error('socket hang up');
+  error.code = 'ECONNRESET';
+  return error;
 }
 
 /** Calls a request's callback; what it throws is the caller's bug, never the host's uncaught exception. */

@@ -1,5 +1,6 @@
 import { gzip } from 'node:zlib';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { unrefTimer } from '@sightline/core';
 import { type HttpAnswer, HttpConnection } from './httpConnection';
 import type { BatchTransport, EncodedBatch } from './otlpExporter';
 
@@ -82,7 +83,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): Batc
         done({ code: ExportResultCode.FAILED, error: exhausted(outcome.error) });
         return;
       }
-      setTimeout(() => attempt(n + 1), wait).unref();
+      unrefTimer(() => attempt(n + 1), wait);
     };
     // Runs from a timer on a retry: whatever throws here must become the export's failure, not the host's.
     const attempt = (n: number) => {
