@@ -47,3 +47,4 @@ export {
   parseXRayTraceHeader,
   xrayToOtelTraceId,
 } from './traceIds';
+export { TurnQueue } from './turnQueue';
