@@ -1,3 +1,4 @@
+import { TurnQueue } from '@sightline/core';
 import { type DocumentSink, PROTOCOL_HEADER_BYTES } from './emitter';
 import { XRaySegment } from './segment';
 import { XRaySubsegment } from './subsegment';
@@ -8,6 +9,8 @@ export { XRaySegment, XRaySubsegment };
 export type XRayEntity = XRaySegment | XRaySubsegment;
 
 const MAX_WAITING = 1000;
+/** Finished segments waiting for the end of the event-loop turn; past this many they are written at once. */
+const MAX_QUEUED = 1024;
 
 /** A new root segment whose documents go to `writer`; `id` when the caller chose it (else a new one). */
 export function newSegment(
@@ -34,6 +37,11 @@ export function newSubsegment(parent: XRayEntity, name: string): XRaySubsegment 
 export class DocumentWriter {
   /** Segments closed while subsegments were still open: sent when the last one closes, or at shutdown. */
   readonly waiting = new Set<XRaySegment>();
+  /**
+   * Finished segments, serialized and handed to the sink together once per event-loop turn rather than
+   * each in its response's 'close' (see `TurnQueue`); the sink sends them in a later turn anyway.
+   */
+  private readonly queued = new TurnQueue<XRaySegment>((segment) => this.emit(segment), MAX_QUEUED);
 
   constructor(
     private readonly sink: DocumentSink,
@@ -42,7 +50,17 @@ export class DocumentWriter {
 
   writeSegment(segment: XRaySegment): void {
     this.waiting.delete(segment);
-    this.emit(segment);
+    this.queued.push(segment);
+  }
+
+  /** Segments finished and not yet handed to the sink (they count as pending). */
+  get queuedCount(): number {
+    return this.queued.size;
+  }
+
+  /** Hands every finished segment to the sink now (flush, shutdown). */
+  writeQueued(): void {
+    this.queued.drain();
   }
 
   /** A closed subsegment sent on its own (streamed, past 100 open subsegments). */
@@ -66,6 +84,7 @@ export class DocumentWriter {
   /** Sends the segments still waiting for subsegments, with those marked in progress. */
   flushWaiting(): void {
     for (const segment of [...this.waiting]) this.writeSegment(segment);
+    this.writeQueued();
   }
 
   /** Sends `entity` when its JSON fits; says whether it did. */

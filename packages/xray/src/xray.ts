@@ -162,6 +162,12 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
   const policy = config.redaction;
   const releaseContext = acquireContextManager();
   let stopped = false;
+  /** The sink's counts, with the finished segments not yet handed to it as pending. */
+  const report = (): BackendReport => {
+    const stats = sink.stats();
+    const queued = writer.queuedCount;
+    return queued === 0 ? stats : { ...stats, pending: stats.pending + queued };
+  };
 
   const contextMissing = (what: string): void => {
     if (config.contextMissing === 'RUNTIME_ERROR') throw new XRayContextMissingError(what);
@@ -302,8 +308,9 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
     },
 
     async forceFlush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
+      writer.writeQueued();
       await sink.flush(timeoutMs).catch(() => {});
-      return sink.stats();
+      return report();
     },
 
     async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
@@ -319,12 +326,10 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
         sampler.close?.();
         releaseContext();
       }
-      return sink.stats();
+      return report();
     },
 
-    stats() {
-      return sink.stats();
-    },
+    stats: report,
   };
   return backend;
 }

@@ -136,6 +136,7 @@ describe('no cls-hooked on our path', () => {
     const seg = xray.openRequestSegment(request('/'));
     await seg.run(() => xray.subsegment('work', async () => tick()));
     seg.close({ statusCode: 200 });
+    await tick(); // the finished segment is handed to the sink at the end of the turn
     const namespaces = (process as unknown as { namespaces?: Record<string, unknown> }).namespaces ?? {};
     expect(namespaces).not.toHaveProperty('AWSXRay');
     expect(sink.docs[0]).toMatchObject({
@@ -159,6 +160,35 @@ describe('context missing', () => {
   });
 });
 
+describe('finished segments', () => {
+  it('reach the sink together at the end of the turn, count as pending until then, and forceFlush hands them over', async () => {
+    const { xray, sink } = make();
+    const a = xray.openRequestSegment(request('/a'));
+    const b = xray.openRequestSegment(request('/b'));
+    a.close({ statusCode: 200 });
+    b.close({ statusCode: 404 });
+    expect(sink.docs).toEqual([]);
+    expect(xray.stats().pending).toBe(2);
+    await tick();
+    expect(sink.docs.map((d) => d.id)).toEqual([a.id, b.id]);
+    expect(xray.stats().pending).toBe(0);
+
+    const c = xray.openRequestSegment(request('/c'));
+    c.close({ statusCode: 200 });
+    const report = await xray.forceFlush(100);
+    expect(sink.docs.map((d) => d.id)).toEqual([a.id, b.id, c.id]);
+    expect(report.pending).toBe(0);
+  });
+
+  it('closed just before shutdown, are still sent by it', async () => {
+    const { xray, sink } = make();
+    const a = xray.openRequestSegment(request('/a'));
+    a.close({ statusCode: 200 });
+    await xray.shutdown(100);
+    expect(sink.docs.map((d) => d.id)).toEqual([a.id]);
+  });
+});
+
 describe('background work outliving the request', () => {
   it('sends the segment when its last subsegment closes, or at shutdown with the open one in progress', async () => {
     const { xray, sink } = make();
@@ -172,6 +202,7 @@ describe('background work outliving the request', () => {
     expect(sink.docs).toEqual([]);
     release();
     await pending;
+    await tick();
     expect(sink.docs).toHaveLength(1);
     expect(sink.docs[0]).toMatchObject({ id: a.id, subsegments: [{ name: 'late' }] });
 

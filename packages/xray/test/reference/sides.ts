@@ -86,6 +86,10 @@ export function currentSide(maxDatagramBytes: number): Side {
     sampler: { shouldSample: () => ({ sampled: true, rule }), describe: () => 'parity' },
   });
   let segment: ReturnType<typeof xray.openRequestSegment> | undefined;
+  // A finished segment is handed to the sink at the end of the event-loop turn; the reference sends it
+  // at once. forceFlush hands it over synchronously (before its first await), so both sides' datagrams
+  // come in the same order.
+  const handOver = () => void xray.forceFlush(0);
   const inContext = (entity: Handle, fn: () => void) => context.with((entity as CurrentHandle).ctx, fn);
   return {
     sent: sink.sent,
@@ -129,9 +133,11 @@ export function currentSide(maxDatagramBytes: number): Side {
       const handle = sub as CurrentHandle;
       handle.finish?.(error);
       await handle.done;
+      handOver();
     },
     close(response) {
       segment?.close(response);
+      handOver();
     },
     async shutdown() {
       await xray.shutdown(1000);
