@@ -21,6 +21,7 @@ import { installExitHandlers } from './exitHandlers';
 import { getRegistered, setRegistered } from './global';
 import { type ActiveBackends, BACKEND_NAMES, type BackendName, collectStats, runAll } from './lifecycle';
 import type { ObservabilityOptions } from './options';
+import { queuedAccessLines, writeQueuedAccessLines } from './request';
 import { type ResolvedConfig, resolveConfig } from './resolveAll';
 import { currentTraceIds, logContextFields, type Runtime } from './runtime';
 import { runSpan, runSubsegment } from './spans';
@@ -182,6 +183,8 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
     removeExitHandlers();
     releaseProcessCapture();
     if (getRegistered() === obs) setRegistered(undefined);
+    // Access-log lines still waiting for the end of the turn go to the logger before it is flushed.
+    writeQueuedAccessLines();
     return runAll(backends, 'shutdown', shutdownTimeout);
   });
   const hooks = { accessLog: common.accessLog.format };
@@ -203,20 +206,30 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
     fastify: createFastifyPlugin(rt, hooks),
     http: (handler) => wrapHttpHandler(rt, hooks, handler),
     traceIds: () => currentTraceIds(rt),
-    forceFlush: (opts) => runAll(backends, 'forceFlush', opts?.timeoutMs ?? common.shutdownTimeoutMs),
+    forceFlush: (opts) => {
+      writeQueuedAccessLines();
+      return runAll(backends, 'forceFlush', opts?.timeoutMs ?? common.shutdownTimeoutMs);
+    },
     shutdown: (opts) => {
       shutdownTimeout = opts?.timeoutMs ?? common.shutdownTimeoutMs;
       return shutdownOnce();
     },
-    stats: () => collectStats(backends),
+    stats: () => withQueuedLines(collectStats(backends)),
   };
 
   if (common.handleSignals && !common.disabled) {
     removeExitHandlers = installExitHandlers({
       shutdown: () => obs.shutdown(),
       flush: () => obs.forceFlush(),
-      hasPending: () => Object.values(collectStats(backends)).some((s) => s.pending > 0),
+      hasPending: () => Object.values(obs.stats()).some((s) => s.pending > 0),
     });
   }
   return obs;
+}
+
+/** Access-log lines waiting for the end of the turn count as pending in CloudWatch Logs, where they go. */
+function withQueuedLines(stats: StatsReport): StatsReport {
+  const queued = queuedAccessLines();
+  if (queued === 0 || !stats.cwlogs.enabled) return stats;
+  return { ...stats, cwlogs: { ...stats.cwlogs, pending: stats.cwlogs.pending + queued } };
 }

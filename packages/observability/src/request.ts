@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactUrl } from '@sightline/core';
+import { redactUrl, TurnQueue } from '@sightline/core';
 import type { RequestSegment } from '@sightline/xray';
-import { accessLogFields, clientIp, formatCruddurLine } from './accessLog';
+import { type AccessLogRecord, accessLogFields, clientIp, formatCruddurLine } from './accessLog';
 import {
   currentTraceIds,
   incomingParentId,
@@ -261,16 +261,55 @@ function finishRequest(state: ActiveRequest, res: ServerResponse): void {
       // Only Cruddur's text line prints the time (the JSON event has its own timestamp).
       at: hooks.accessLog === 'cruddur' ? new Date() : undefined,
     };
-    const previous = setForcedIds(state.ids);
-    try {
-      if (hooks.accessLog === 'cruddur') rt.logger.info(formatCruddurLine(record));
-      else rt.logger.info('request', accessLogFields(record));
-    } finally {
-      setForcedIds(previous);
-    }
+    accessLines.push({
+      rt,
+      format: hooks.accessLog === 'cruddur' ? 'cruddur' : 'json',
+      record,
+      ids: state.ids,
+    });
   } catch (error) {
     warn(rt, 'access-log', error);
   }
+}
+
+/** An access-log line whose facts were read when its response finished, to be written with its ids. */
+interface AccessLine {
+  rt: Runtime;
+  format: 'json' | 'cruddur';
+  record: AccessLogRecord;
+  ids: TraceIds | undefined;
+}
+
+/** Past this many lines waiting for the end of the turn, they are written at once. */
+const MAX_QUEUED_LINES = 1024;
+
+/**
+ * Access-log lines are formatted and handed to the logger together once per event-loop turn, after
+ * the turn's responses (see `TurnQueue`): what each line says was fixed when its response finished.
+ */
+const accessLines = new TurnQueue<AccessLine>(writeAccessLine, MAX_QUEUED_LINES);
+
+function writeAccessLine({ rt, format, record, ids }: AccessLine): void {
+  // The line is written outside the request's context: it carries the request's ids all the same.
+  const previous = setForcedIds(ids);
+  try {
+    if (format === 'cruddur') rt.logger.info(formatCruddurLine(record));
+    else rt.logger.info('request', accessLogFields(record));
+  } catch (error) {
+    warn(rt, 'access-log', error);
+  } finally {
+    setForcedIds(previous);
+  }
+}
+
+/** Writes the access-log lines still waiting for the end of the turn (flush and shutdown, first). */
+export function writeQueuedAccessLines(): void {
+  accessLines.drain();
+}
+
+/** Access-log lines waiting for the end of the turn. */
+export function queuedAccessLines(): number {
+  return accessLines.size;
 }
 
 function warn(rt: Runtime, what: string, error: unknown): void {
