@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Diagnostics, RedactionPolicy } from '@sightline/core';
+import { type Diagnostics, type RedactionPolicy, TurnQueue } from '@sightline/core';
 import type { DeliveryState, ExportTarget } from './delivery';
 import type { BatchTransport, EncodedBatch } from './otlpExporter';
 import { SpanBatchEncoder } from './otlpProtobuf';
@@ -18,8 +18,8 @@ export interface EncodingBatchOptions extends ExportTarget {
 
 /**
  * BatchSpanProcessor's place when spans go to an OTLP endpoint, behind `BoundedSpanProcessor` (which
- * bounds the queue and counts it): each span is redacted and encoded to protobuf as it ends, so a
- * batch waiting for export is bytes, not span objects. Waiting spans were most of what the garbage
+ * bounds the queue and counts it): each span is redacted and encoded to protobuf at the end of the
+ * event-loop turn it ended in, so a batch waiting for export is bytes, not span objects. Waiting spans were most of what the garbage
  * collector copied and promoted on a busy service (they live until the batch leaves, often past two
  * young-generation collections); encoding early costs the same as encoding at export.
  *
@@ -28,6 +28,9 @@ export interface EncodingBatchOptions extends ExportTarget {
  * everything and waits for the answers. Every outcome is counted in `DeliveryState`, as
  * `CountingExporter` counts the other exporters'.
  */
+/** Ended spans waiting for the end of the turn; past this many they are encoded at once. */
+const MAX_ENDED_PER_TURN = 1024;
+
 export class EncodingBatchProcessor implements SpanProcessor {
   private readonly encoder = new SpanBatchEncoder();
   private readonly redactor: SpanRedactor;
@@ -47,9 +50,19 @@ export class EncodingBatchProcessor implements SpanProcessor {
     this.redactor = new SpanRedactor(options.redaction);
   }
 
+  /**
+   * Spans ended in this event-loop turn, encoded together at its end rather than each where it ends
+   * (in the response's 'close', for a server span): see `TurnQueue`. Counted as queued meanwhile.
+   */
+  private readonly ended = new TurnQueue<ReadableSpan>((span) => this.encode(span), MAX_ENDED_PER_TURN);
+
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
+    this.ended.push(span);
+  }
+
+  private encode(span: ReadableSpan): void {
     try {
       this.encoder.add(this.redactor.span(span));
     } catch (error) {
@@ -71,6 +84,7 @@ export class EncodingBatchProcessor implements SpanProcessor {
 
   /** Sends every span ended so far and resolves once each batch was answered (or timed out). */
   forceFlush(): Promise<void> {
+    this.ended.drain();
     this.seal();
     const drained = new Promise<void>((resolve) => this.idle.push(resolve));
     this.pump();

@@ -56,9 +56,15 @@ function setup(options: { batch?: number; delay?: number; timeout?: number; maxQ
     spanProcessors: [new BoundedSpanProcessor(processor, state), new SimpleSpanProcessor(ended)],
   });
   const tracer = provider.getTracer('encoding-test');
-  const end = (name: string, attributes: Record<string, string> = {}) =>
+  /** Ends a span, leaving it for the end of the event-loop turn like every span. */
+  const endInTurn = (name: string, attributes: Record<string, string> = {}) =>
     tracer.startSpan(name, { attributes }, ROOT_CONTEXT).end();
-  return { transport, state, processor, end, spans: () => ended.getFinishedSpans() };
+  /** Ends a span and lets the turn end (the fake clock runs the immediate that encodes it). */
+  const end = (name: string, attributes: Record<string, string> = {}) => {
+    endInTurn(name, attributes);
+    vi.advanceTimersByTime(0);
+  };
+  return { transport, state, processor, end, endInTurn, spans: () => ended.getFinishedSpans() };
 }
 
 const expected = (spans: ReadableSpan[]) => Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
@@ -81,6 +87,24 @@ describe('EncodingBatchProcessor', () => {
     expect(transport.batches[0]!.length).toBe(2);
     expect(Buffer.from(transport.batches[0]!.bytes)).toEqual(expected(spans()));
     expect(state.report()).toEqual({ sent: 2, dropped: {}, pending: 0 });
+  });
+
+  it('encodes the spans ended in a turn together at its end; forceFlush encodes them at once', async () => {
+    const { transport, state, processor, endInTurn, spans } = setup({ batch: 2 });
+    endInTurn('a');
+    endInTurn('b');
+    endInTurn('c');
+    // Ended and counted as queued, not encoded yet: no batch can be full.
+    expect(transport.batches).toHaveLength(0);
+    expect(state.queued).toBe(3);
+    vi.advanceTimersByTime(0);
+    expect(transport.batches.map((b) => b.length)).toEqual([2]);
+    expect(Buffer.from(transport.batches[0]!.bytes)).toEqual(expected(spans().slice(0, 2)));
+    endInTurn('d');
+    await processor.forceFlush();
+    expect(transport.batches.map((b) => b.length)).toEqual([2, 2]);
+    expect(Buffer.from(transport.batches[1]!.bytes)).toEqual(expected(spans().slice(2, 4)));
+    expect(state.report()).toEqual({ sent: 4, dropped: {}, pending: 0 });
   });
 
   it('sends a smaller batch scheduledDelayMs after its first span', () => {
@@ -158,6 +182,7 @@ describe('EncodingBatchProcessor', () => {
     const { transport, state, processor } = setup({ batch: 2 });
     state.queued = 1; // as BoundedSpanProcessor counts it
     processor.onEnd({ name: 'broken', spanContext: () => ({}) } as unknown as ReadableSpan);
+    vi.advanceTimersByTime(0);
     expect(state.report()).toEqual({ sent: 0, dropped: { invalid: 1 }, pending: 0 });
     const { end } = { end: setupEnd(processor, state) };
     end('fine');
@@ -189,5 +214,8 @@ describe('EncodingBatchProcessor', () => {
 function setupEnd(processor: EncodingBatchProcessor, state: DeliveryState) {
   const provider = new BasicTracerProvider({ spanProcessors: [new BoundedSpanProcessor(processor, state)] });
   const tracer = provider.getTracer('encoding-test');
-  return (name: string) => tracer.startSpan(name, {}, ROOT_CONTEXT).end();
+  return (name: string) => {
+    tracer.startSpan(name, {}, ROOT_CONTEXT).end();
+    vi.advanceTimersByTime(0);
+  };
 }
