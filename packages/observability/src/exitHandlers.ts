@@ -9,6 +9,11 @@ export interface ExitHandlerHooks {
   hasPending(): boolean;
   /** Send what is queued without stopping. */
   flush(): Promise<unknown>;
+  /**
+   * `exit` (nothing can be sent any more): hand what waits for the end of the event-loop turn to its
+   * backend, synchronously, so the backends' own exit accounting counts it.
+   */
+  finishTurn(): void;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -22,6 +27,7 @@ const HOLD_MS = 610_000;
  * then re-raise the signal once our listener is gone, so the default action runs and the exit status
  * is the conventional one (128 + signal number).
  * `beforeExit`: flush whatever is queued (nothing queued → no I/O → the process exits).
+ * `exit`: what waits for the end of the turn goes to its backend, to be counted as unsent.
  * Returns a function that removes every listener it added.
  */
 export function installExitHandlers(hooks: ExitHandlerHooks): () => void {
@@ -60,6 +66,11 @@ export function installExitHandlers(hooks: ExitHandlerHooks): () => void {
   };
   listeners.set('beforeExit', onBeforeExit);
   process.on('beforeExit', onBeforeExit);
+
+  // First among the exit listeners: CloudWatch Logs' own then counts the lines it never sent.
+  const onExit = () => hooks.finishTurn();
+  listeners.set('exit', onExit);
+  process.prependListener('exit', onExit);
 
   function remove(): void {
     if (removed) return;

@@ -222,6 +222,7 @@ export function initObservability(options: ObservabilityOptions = {}, env: Env =
       shutdown: () => obs.shutdown(),
       flush: () => obs.forceFlush(),
       hasPending: () => Object.values(obs.stats()).some((s) => s.pending > 0),
+      finishTurn: writeQueuedAccessLines,
     });
   }
   return obs;

@@ -41,6 +41,27 @@ describe('signal handling (child processes)', () => {
     expect(out.statuses).toEqual(['off', 'off', 'off', 'off']);
   });
 
+  it('process.exit() in the turn a response closed: its access-log line is counted among the unsent', async () => {
+    const f = startFixture('exit-after-response.mjs', {
+      SIGHTLINE_CWLOGS_GROUP: 'exit-test',
+      // Nothing listens there: the process exits before any send could be answered anyway.
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:9',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+    });
+    await f.waitForOutput('ready ');
+    const port = /ready (\d+)/.exec(f.output().stdout)?.[1];
+    await fetch(`http://127.0.0.1:${port}/`)
+      .then((r) => r.text())
+      .catch(() => undefined);
+    const result = await f.exited;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      '1 log event(s) were not sent to CloudWatch Logs before the process exited',
+    );
+  });
+
   it('SIGTERM with SIGHTLINE_HANDLE_SIGNALS=false is left entirely to Node', async () => {
     const f = startFixture('signal-default.mjs', { SIGHTLINE_HANDLE_SIGNALS: 'false' });
     await f.waitForOutput('ready');
