@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from '@opentelemetry/api';
 import { redactUrl, TurnQueue } from '@sightline/core';
 import type { RequestSegment } from '@sightline/xray';
 import { type AccessLogRecord, accessLogFields, clientIp, formatCruddurLine } from './accessLog';
@@ -87,8 +88,8 @@ export function beginRequest(
     }
   }
   setTraceHeader(res, segment, ids);
-  if (segment !== undefined) carrySegment(rt, req, res, segment);
-  const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf);
+  const carried = segment !== undefined ? carrySegment(rt, req, res, segment) : undefined;
+  const state = new ActiveRequest(rt, hooks, req, protocol, ids, segment, routeOf, carried);
   // One state and one listener function for every request: no closures per request. 'close' alone:
   // a response emits it after 'finish' as well as when cut off. With a server span, the state rides
   // with it and the listener that ends it runs ours too (a second listener costs an array of them,
@@ -104,19 +105,30 @@ export function beginRequest(
  * Makes the segment current in the request's later events too (a body's 'data' and 'end' come from the
  * socket, outside the handler's context): a handler a body parser calls from 'end' then opens its
  * subsegments under the segment, as it opens its spans under the server span. With a server span, the
- * segment joins the context tracing already runs those events in; without one, the request and the
- * response are bound to it.
+ * segment joins the context tracing already runs those events in, and that context is returned (the
+ * adapter runs the rest of the request in it); without one, the request and the response are bound to it.
  */
-function carrySegment(rt: Runtime, req: IncomingMessage, res: ServerResponse, segment: RequestSegment): void {
+function carrySegment(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  segment: RequestSegment,
+): CarriedContext | undefined {
   try {
     const tracing = rt.tracing;
-    if (tracing?.backend.active && tracing.module.extendServerContext(res, (ctx) => segment.inContext(ctx))) {
-      return;
-    }
+    let before: Context | undefined;
+    const extended = tracing?.backend.active
+      ? tracing.module.extendServerContext(res, (ctx) => {
+          before = ctx;
+          return segment.inContext(ctx);
+        })
+      : undefined;
+    if (extended !== undefined && before !== undefined) return { before, extended };
     segment.bind(req, res);
   } catch (error) {
     warn(rt, 'segment-context', error);
   }
+  return undefined;
 }
 
 /** Hands the state and `onResponseDone` to the response's server span; false when there is none. */
@@ -172,11 +184,31 @@ class ActiveRequest implements RequestState {
     readonly ids: TraceIds | undefined,
     readonly segment: RequestSegment | undefined,
     public routeOf: RouteOf | undefined,
+    /** The server span's context with the segment in it, when tracing carries the segment. */
+    readonly carried: CarriedContext | undefined,
   ) {}
 
   run<T>(fn: () => T): T {
+    // Still in the server span's own context (nothing ran the adapter in another): straight into the
+    // one tracing already extended with the segment, without a second copy of it or the API's lookup
+    // of its manager. Otherwise the segment joins whatever context is active.
+    const tracing = this.rt.tracing;
+    const carried = this.carried;
+    if (carried !== undefined && tracing !== undefined && tracing.module.activeContext() === carried.before) {
+      return tracing.module.runInContext(carried.extended, call, fn);
+    }
     return this.segment ? this.segment.run(fn) : fn();
   }
+}
+
+/** The context a request's events ran in before the facade added its segment, and after. */
+interface CarriedContext {
+  before: Context;
+  extended: Context;
+}
+
+function call<T>(fn: () => T): T {
+  return fn();
 }
 
 /** Names the server span after the route template (`GET /api/activities/@:handle`). */

@@ -1,3 +1,4 @@
+export { activeContext } from './contextManager';
 export { describeSampler, describeTracing } from './describe';
 export type { ExportFailure } from './exportFailures';
 export { classifyExportError } from './exportFailures';

@@ -188,14 +188,18 @@ export function afterServerSpan(
 /**
  * Replaces the context the response's request runs its later events in (a body's 'data' and 'end', the
  * response's 'finish') with `extend(context)`: the facade adds the request's X-Ray segment, so a handler
- * called from a body parser's 'end' finds it as well as the server span. Returns false when the
- * response has no server span.
+ * called from a body parser's 'end' finds it as well as the server span. Returns that context (for the
+ * caller to run the rest of the request in: `runInContext`), or undefined when the response has no
+ * server span.
  */
-export function extendServerContext(response: ServerResponse, extend: (ctx: Context) => Context): boolean {
+export function extendServerContext(
+  response: ServerResponse,
+  extend: (ctx: Context) => Context,
+): Context | undefined {
   const binding = bindings.get(response);
-  if (binding === undefined || binding.span === undefined) return false;
+  if (binding === undefined || binding.span === undefined) return undefined;
   binding.ctx = extend(binding.ctx);
-  return true;
+  return binding.ctx;
 }
 
 /** What `afterServerSpan` attached to the response, until its `fn` has run. */
