@@ -2,6 +2,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { unrefTimer } from '@sightline/core';
+import type { TlsMaterial } from './tlsFiles';
 
 /** An HTTP answer as the OTLP transport reads it. */
 export interface HttpAnswer {
@@ -51,6 +52,8 @@ export class HttpConnection {
   constructor(
     private readonly url: URL,
     headers: Record<string, string>,
+    /** For `https`: trusted CAs (in place of Node's), a client certificate and key. */
+    private readonly tlsMaterial: TlsMaterial = {},
   ) {
     let head: Buffer | undefined;
     let invalid: Error | undefined;
@@ -135,6 +138,7 @@ export class HttpConnection {
             port,
             servername: net.isIP(host) === 0 ? host : undefined,
             ALPNProtocols: ['http/1.1'],
+            ...this.tlsMaterial,
           })
         : net.connect({ host, port });
     socket.setNoDelay(true);

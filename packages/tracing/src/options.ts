@@ -60,6 +60,14 @@ export interface TracingOptions {
   compression?: CompressionName;
   /** Time for one export request, retries included. Default: `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`, else 10000 ms. */
   timeoutMs?: number;
+  /**
+   * PEM file of the certificate authorities trusted for an `https` collector, in place of Node's own (a
+   * collector behind a private CA). Default: `OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE`, else Node's CAs.
+   */
+  certificate?: string;
+  /** PEM files of the client certificate and its key, for a collector that asks for one (mutual TLS). Default: `OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_CERTIFICATE` and `…_CLIENT_KEY`, else none. */
+  clientCertificate?: string;
+  clientKey?: string;
   /** `service.name`. Default: the shared service name, then `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node`. */
   serviceName?: string;
   /** `service.version`. Default: the shared service version, then `OTEL_SERVICE_VERSION`. */
@@ -93,6 +101,12 @@ export interface ResolvedTracingConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly compression: CompressionName;
   readonly timeoutMs: number;
+  /** File paths for the collector's TLS (read when tracing starts); each undefined when not set. */
+  readonly tls: {
+    readonly certificate: string | undefined;
+    readonly clientCertificate: string | undefined;
+    readonly clientKey: string | undefined;
+  };
   readonly serviceName: string;
   readonly serviceVersion: string | undefined;
   readonly environment: string | undefined;

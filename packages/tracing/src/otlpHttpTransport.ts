@@ -3,6 +3,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { unrefTimer } from '@sightline/core';
 import { type HttpAnswer, HttpConnection } from './httpConnection';
 import type { BatchTransport, EncodedBatch } from './otlpExporter';
+import type { TlsMaterial } from './tlsFiles';
 
 export interface OtlpHttpTransportOptions {
   url: string;
@@ -12,6 +13,8 @@ export interface OtlpHttpTransportOptions {
   timeoutMillis: number;
   /** Told when the collector accepted the batch but rejected some spans (OTLP partial success). */
   onPartialSuccess?: (rejectedSpans: number, message: string) => void;
+  /** For an `https` collector: trusted CAs in place of Node's, a client certificate and key. */
+  tls?: TlsMaterial;
 }
 
 /** OpenTelemetry's exporters' retry policy: up to five attempts, 1 s backoff growing 1.5× to 5 s, ±20 %. */
@@ -45,12 +48,16 @@ class OtlpHttpError extends Error {
  * Never throws: every outcome reaches `done` once.
  */
 export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): BatchTransport {
-  const connection = new HttpConnection(new URL(options.url), {
-    ...options.headers,
-    'Content-Type': 'application/x-protobuf',
-    'User-Agent': USER_AGENT,
-    ...(options.compression === 'gzip' ? { 'Content-Encoding': 'gzip' } : {}),
-  });
+  const connection = new HttpConnection(
+    new URL(options.url),
+    {
+      ...options.headers,
+      'Content-Type': 'application/x-protobuf',
+      'User-Agent': USER_AGENT,
+      ...(options.compression === 'gzip' ? { 'Content-Encoding': 'gzip' } : {}),
+    },
+    options.tls,
+  );
   let closed = false;
 
   const post = (body: Uint8Array, deadline: number, answer: (outcome: Attempt) => void) => {

@@ -64,6 +64,9 @@ export function resolveTracingConfig(
   const optHeaders = check.stringRecord('headers', opts.headers);
   const optCompression = check.oneOf('compression', opts.compression, COMPRESSION_NAMES);
   const optTimeout = check.number('timeoutMs', opts.timeoutMs, { integer: true, min: 1 });
+  const optCertificate = check.string('certificate', opts.certificate);
+  const optClientCertificate = check.string('clientCertificate', opts.clientCertificate);
+  const optClientKey = check.string('clientKey', opts.clientKey);
   const optServiceName = check.string('serviceName', opts.serviceName);
   const optServiceVersion = check.string('serviceVersion', opts.serviceVersion);
   const optEnvironment = check.string('environment', opts.environment);
@@ -153,6 +156,14 @@ export function resolveTracingConfig(
     read.number('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', { integer: true, min: 1 }) ??
     read.number('OTEL_EXPORTER_OTLP_TIMEOUT', { integer: true, min: 1 }) ??
     10_000;
+  // The traces variable wins over the generic one, as for the endpoint, headers and timeout.
+  const tlsFile = (option: string | undefined, name: string) =>
+    option ?? read.string(`OTEL_EXPORTER_OTLP_TRACES_${name}`) ?? read.string(`OTEL_EXPORTER_OTLP_${name}`);
+  const tls = {
+    certificate: tlsFile(optCertificate, 'CERTIFICATE'),
+    clientCertificate: tlsFile(optClientCertificate, 'CLIENT_CERTIFICATE'),
+    clientKey: tlsFile(optClientKey, 'CLIENT_KEY'),
+  };
 
   const honeycombRate = read.number('HONEYCOMB_SAMPLE_RATE', { integer: true, min: 1 });
   const sampler =
@@ -194,6 +205,7 @@ export function resolveTracingConfig(
     headers,
     compression,
     timeoutMs,
+    tls,
     serviceName,
     serviceVersion:
       optServiceVersion ??

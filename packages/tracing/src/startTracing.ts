@@ -26,6 +26,7 @@ import { ContinuingTracer, createIdGenerator, createPropagator } from './propaga
 import { buildResource } from './resource';
 import { createSampler, XRayRootAwareSampler } from './samplers';
 import { TRACER_NAME } from './spans';
+import { readTlsFiles, type TlsMaterial } from './tlsFiles';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -80,12 +81,17 @@ class SightlineTracerProvider extends NodeTracerProvider {
  * The OTLP/HTTP transport (our own, `otlpHttpTransport.ts`), created when the first batch leaves. A
  * partial success (the collector kept the batch but refused some spans) is warned once.
  */
-function createOtlpTransport(config: ResolvedTracingConfig, diag: Diagnostics): BatchTransport {
+function createOtlpTransport(
+  config: ResolvedTracingConfig,
+  tls: TlsMaterial,
+  diag: Diagnostics,
+): BatchTransport {
   return createOtlpHttpTransport({
     url: config.url,
     headers: { ...config.headers },
     compression: config.compression,
     timeoutMillis: config.timeoutMs,
+    tls,
     onPartialSuccess: (rejected, message) =>
       diag.warnOnce(
         'export:partial',
@@ -143,7 +149,9 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     let batching: SpanProcessor;
     if (deps.exporter === undefined && config.exporter !== 'console') {
       // OTLP: spans are encoded as they end (EncodingBatchProcessor), the transport is made with the first batch.
-      batching = new EncodingBatchProcessor(() => createOtlpTransport(config, diag), state, {
+      // TLS files are read now, at start, not on the first export's path.
+      const tls = readTlsFiles(config.tls, diag);
+      batching = new EncodingBatchProcessor(() => createOtlpTransport(config, tls, diag), state, {
         ...delivery,
         maxExportBatchSize: config.batch.maxExportBatchSize,
         scheduledDelayMs: config.batch.scheduledDelayMs,

@@ -127,6 +127,37 @@ describe('resolveTracingConfig: endpoint, headers, compression, timeout', () => 
   });
 });
 
+describe('resolveTracingConfig: TLS files', () => {
+  it('takes each from its option, else the traces variable, else the generic one; none by default', () => {
+    expect(resolve({}).config.tls).toEqual({
+      certificate: undefined,
+      clientCertificate: undefined,
+      clientKey: undefined,
+    });
+    const env = {
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/ca.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/etc/traces-ca.pem',
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '/etc/client.pem',
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: '/etc/client.key',
+    };
+    expect(resolve(env).config.tls).toEqual({
+      certificate: '/etc/traces-ca.pem',
+      clientCertificate: '/etc/client.pem',
+      clientKey: '/etc/client.key',
+    });
+    expect(resolve(env, { certificate: '/opt/ca.pem', clientKey: '/opt/key.pem' }).config.tls).toEqual({
+      certificate: '/opt/ca.pem',
+      clientCertificate: '/etc/client.pem',
+      clientKey: '/opt/key.pem',
+    });
+  });
+
+  it('lists a path option that is not a string as a problem', () => {
+    const { problems } = resolve({}, { certificate: 42 as never, clientKey: {} as never });
+    expect(problems.map((p) => p.path).sort()).toEqual(['tracing.certificate', 'tracing.clientKey']);
+  });
+});
+
 describe('resolveTracingConfig: Honeycomb', () => {
   it('sends to Honeycomb with HONEYCOMB_API_KEY alone, no dataset header for an environment key', () => {
     const { config } = resolve({ HONEYCOMB_API_KEY: 'abcdefghijklmnopqrstuv' });
