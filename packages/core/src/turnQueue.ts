@@ -1,10 +1,10 @@
 /**
  * Work queued where it arises and done once per event-loop turn, in one `setImmediate`: a request's
- * telemetry (its X-Ray document, its access-log line) is written after the turn's requests were
- * served, all of a kind together, instead of one at a time between Node's own http work for each
- * response. The same work costs less that way: measured on the request-overhead benchmark, writing
- * the X-Ray documents and the access-log lines per turn served 1.06× the requests per second with
- * all four backends on (`docs/performance.md`, session 10).
+ * telemetry (its spans' encoding, its X-Ray document, its access-log line) is written after the turn's
+ * requests were served, all of a kind together, instead of one at a time between Node's own http work
+ * for each response. The same work costs less that way: on the request-overhead benchmark, the three
+ * moved to the end of the turn served 1.03–1.14× the requests per second of the code before, with all
+ * four backends on (`docs/performance.md`, session 10).
  *
  * Bounded: past `maxItems` waiting, what waits is handled at once, before the new item joins. `drain()`
  * handles everything now (flush and shutdown call it first). `handle` must not throw; should it, the

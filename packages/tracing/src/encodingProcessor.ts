@@ -16,21 +16,22 @@ export interface EncodingBatchOptions extends ExportTarget {
   diag: Diagnostics;
 }
 
+/** Ended spans waiting for the end of the turn; past this many they are encoded at once. */
+const MAX_ENDED_PER_TURN = 1024;
+
 /**
  * BatchSpanProcessor's place when spans go to an OTLP endpoint, behind `BoundedSpanProcessor` (which
  * bounds the queue and counts it): each span is redacted and encoded to protobuf at the end of the
- * event-loop turn it ended in, so a batch waiting for export is bytes, not span objects. Waiting spans were most of what the garbage
- * collector copied and promoted on a busy service (they live until the batch leaves, often past two
- * young-generation collections); encoding early costs the same as encoding at export.
+ * event-loop turn it ended in, so a batch waiting for export is bytes, not span objects. Waiting spans
+ * were most of what the garbage collector copied and promoted on a busy service (they live until the
+ * batch leaves, often past two young-generation collections); encoding early costs the same as
+ * encoding at export.
  *
  * Same schedule as BatchSpanProcessor: a batch leaves when it holds `maxExportBatchSize` spans or
  * `scheduledDelayMs` after its first span, one export at a time, in order; `forceFlush()` sends
  * everything and waits for the answers. Every outcome is counted in `DeliveryState`, as
  * `CountingExporter` counts the other exporters'.
  */
-/** Ended spans waiting for the end of the turn; past this many they are encoded at once. */
-const MAX_ENDED_PER_TURN = 1024;
-
 export class EncodingBatchProcessor implements SpanProcessor {
   private readonly encoder = new SpanBatchEncoder();
   private readonly redactor: SpanRedactor;

@@ -148,8 +148,8 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     const delivery = { url, honeycomb: config.honeycomb !== undefined, redaction: config.redaction, diag };
     let batching: SpanProcessor;
     if (deps.exporter === undefined && config.exporter !== 'console') {
-      // OTLP: spans are encoded as they end (EncodingBatchProcessor), the transport is made with the first batch.
-      // TLS files are read now, at start, not on the first export's path.
+      // OTLP: spans are encoded at the end of the turn they ended in (EncodingBatchProcessor); the
+      // transport is made with the first batch, but its TLS files are read now, not on that batch's path.
       const tls = readTlsFiles(config.tls, diag);
       batching = new EncodingBatchProcessor(() => createOtlpTransport(config, tls, diag), state, {
         ...delivery,
