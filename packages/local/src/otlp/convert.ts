@@ -46,6 +46,7 @@ export interface RawExportRequest {
 }
 
 const KIND_NAMES: SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const KIND_ENUM_NAMES = KIND_NAMES.map((k) => `SPAN_KIND_${k}`);
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 export interface ConvertResult {
@@ -91,10 +92,7 @@ function convertSpan(
   if (parent !== '' && parent.length !== 16) return `span "${raw.name ?? ''}": invalid parent_span_id`;
   const start = BigInt(raw.startTimeUnixNano ?? 0);
   const end = BigInt(raw.endTimeUnixNano ?? 0);
-  const kind = enumNumber(
-    raw.kind,
-    KIND_NAMES.map((k) => `SPAN_KIND_${k}`),
-  );
+  const kind = enumNumber(raw.kind, KIND_ENUM_NAMES);
   return {
     traceId,
     spanId,
