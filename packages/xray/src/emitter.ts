@@ -38,13 +38,16 @@ function datagram(json: string, bytes: number): Buffer {
 }
 
 /**
- * One UDP socket of our own per backend (the SDK's emitter is a process-wide singleton that reports
- * nothing back), so each datagram's outcome is counted: `sent` when the kernel took it, `send_failed`
- * for DNS or socket errors, `too_large` for EMSGSIZE, `queue_full` past `maxPending` in flight.
+ * What is handed to the socket per event-loop turn. A daemon reading in the same event loop (tests,
+ * `@sightline/local` in-process) gets 32 datagrams per turn from libuv, and Linux's default receive
+ * buffer (about 208 KB) holds what arrives meanwhile: past these, a burst would overflow it. A server
+ * finishes one segment per response, and a turn of a loaded one answers about one request per open
+ * connection: the benchmark's 32 connections made about 30 per turn. At the former 16 per turn the
+ * queue never caught up: some 200 segments waited (about 50 ms) and every 40 turns or so, past the
+ * backlog below, 500 went out at once.
  */
-/** Handed to the socket per event-loop turn, so a daemon reading in the same loop (tests, local) keeps up. */
-const BYTES_PER_TURN = 32 * 1024;
-const DATAGRAMS_PER_TURN = 16;
+const DATAGRAMS_PER_TURN = 32;
+const BYTES_PER_TURN = 64 * 1024;
 /** Past this many waiting, pacing stops: sustained load must not fill the queue and drop. */
 const BACKLOG_FULL_SPEED = 512;
 
@@ -52,8 +55,9 @@ const BACKLOG_FULL_SPEED = 512;
  * One UDP socket of our own per backend (the SDK's emitter is a process-wide singleton that reports
  * nothing back), so each datagram's outcome is counted: `sent` when the kernel took it, `send_failed`
  * for DNS or socket errors, `too_large` for EMSGSIZE, `queue_full` past `maxPending` waiting or in flight.
- * Sends happen off the request path, in `setImmediate` turns of at most 16 datagrams or 32 KB (unpaced past a backlog of 512), so a burst does not overrun
- * the receiver's socket buffer (about 208 KB on Linux) before it gets a chance to read.
+ * Sends happen off the request path, in `setImmediate` turns of at most 32 datagrams or 64 KB (unpaced
+ * past a backlog of 512), so a burst does not overrun the receiver's socket buffer before it gets a
+ * chance to read.
  */
 export class UdpEmitter implements DocumentSink {
   private socket: Socket | undefined;

@@ -15,6 +15,15 @@ async function udpPort(): Promise<{ port: number; received: string[]; close(): P
   };
 }
 
+/** Polls until `done()` or `ms` passed (UDP delivery has no acknowledgement to await). */
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** A document of about 1.4 KB, the size of a request's segment with its subsegment. */
+const SEGMENT_SIZED = JSON.stringify({ pad: 'x'.repeat(1400) });
+
 describe('UdpEmitter', () => {
   it('sends every document, in order, over a socket connected to an IP-literal daemon', async () => {
     const daemon = await udpPort();
@@ -44,5 +53,34 @@ describe('UdpEmitter', () => {
     await emitter.close(1000);
     // UDP has no delivery report: as with the SDK's unconnected socket, what the kernel took is sent.
     expect(emitter.stats()).toEqual({ sent: 5, dropped: {}, pending: 0 });
+  });
+
+  it("sends up to 32 of a turn's documents in that turn: a loaded server's turn does not fall behind", async () => {
+    const daemon = await udpPort();
+    const emitter = new UdpEmitter('127.0.0.1', daemon.port, 1000);
+    emitter.send('{}');
+    await emitter.flush(1000); // connected
+    for (let i = 0; i < 40; i++) emitter.send(SEGMENT_SIZED);
+    // This immediate runs after the emitter's (queued first), and the send callbacks before it.
+    await new Promise((r) => setImmediate(r));
+    expect(emitter.stats().sent).toBe(1 + 32);
+    await emitter.flush(1000);
+    expect(emitter.stats()).toEqual({ sent: 41, dropped: {}, pending: 0 });
+    await emitter.close(1000);
+    await daemon.close();
+  });
+
+  it('paces a burst so that a daemon in the same event loop, with the default receive buffer, gets all of it', async () => {
+    // 500 documents of 1.4 KB (700 KB) sent in one turn would overflow the receive buffer (about 208 KB
+    // by default on Linux) before this loop reads; paced, the reader keeps up.
+    const daemon = await udpPort();
+    const emitter = new UdpEmitter('127.0.0.1', daemon.port, 1000);
+    for (let i = 0; i < 500; i++) emitter.send(SEGMENT_SIZED);
+    await emitter.flush(5000);
+    await until(() => daemon.received.length === 500, 2000);
+    expect(emitter.stats()).toEqual({ sent: 500, dropped: {}, pending: 0 });
+    expect(daemon.received).toHaveLength(500);
+    await emitter.close(1000);
+    await daemon.close();
   });
 });
