@@ -21,7 +21,7 @@ async function until(done: () => boolean, ms: number): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
 
-/** A document of about 1.4 KB, the size of a request's segment with its subsegment. */
+/** A document of about 1.4 KB: a request's segment with a few subsegments and some metadata. */
 const SEGMENT_SIZED = JSON.stringify({ pad: 'x'.repeat(1400) });
 
 describe('UdpEmitter', () => {
