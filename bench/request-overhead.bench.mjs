@@ -50,6 +50,24 @@ const STARTUPS = Number(values.startups);
 /** Longer than every variant's export delay (OTLP batches: 5 s by default), so the last batches count. */
 const TAIL_MS = 6000;
 const VARIANTS = values.variants.split(',');
+// A variant that sends its telemetry somewhere else than the benchmark's local gets a receiver the quiet
+// wait between windows does not watch: its leftover work falls into the next window, another variant's,
+// and flatters this one (1.05–1.06× for receivers that measured 1.01× in local's process, session 11).
+const RECEIVER_SETTINGS = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'AWS_XRAY_DAEMON_ADDRESS',
+  'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  'ROLLBAR_ENDPOINT',
+];
+for (const variant of VARIANTS) {
+  const moved = Object.keys(splitVariant(variant).overrides).filter((k) => RECEIVER_SETTINGS.includes(k));
+  if (moved.length > 0) {
+    console.log(
+      `note: ${variant.split('@')[0]} sends to a receiver of its own (${moved.join(', ')}), which the wait between windows does not watch: compare receivers inside the benchmark's local process instead (docs/performance.md, session 11)`,
+    );
+  }
+}
 const LABEL = {
   bare: 'bare Express',
   sightline: 'Sightline, all four backends',
