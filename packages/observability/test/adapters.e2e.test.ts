@@ -2,15 +2,13 @@ import type { Local } from '@sightline/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
 import { BODY_ROUTE, type Framework, ROUTE_NAME, startApp } from './apps';
-import { baseUrl, postInTwoChunks, startBackends, xrayId } from './helpers';
+import { baseUrl, postInTwoChunks, SAMPLE_EVERYTHING, startBackends, xrayId } from './helpers';
 
 const SECRET_HEADERS = {
   authorization: 'Bearer secret-bearer-should-not-leak',
   cookie: 'session=secret-cookie-should-not-leak',
   'x-api-key': 'secret-apikey-should-not-leak',
 };
-// Every request sampled, so each one has a segment to assert on (the default rule is 1/s + 5 %).
-const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
 const SECRET_QUERY = '?token=secret-query-should-not-leak&page=2';
 
 describe.each<Framework>(['express', 'fastify', 'http'])(

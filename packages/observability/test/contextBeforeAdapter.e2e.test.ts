@@ -4,7 +4,7 @@ import type { Local } from '@sightline/local';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { baseUrl, close, listen, startBackends, xrayId } from './helpers';
+import { baseUrl, close, listen, SAMPLE_EVERYTHING, startBackends, xrayId } from './helpers';
 
 let local: Local;
 let obs: Observability;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   obs = initObservability(
     {
       serviceName: 'context-before-adapter',
-      xray: { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
+      xray: { samplingRules: SAMPLE_EVERYTHING },
     },
     started.env,
   );

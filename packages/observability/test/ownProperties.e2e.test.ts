@@ -4,7 +4,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { baseUrl, listen, postInTwoChunks, startBackends } from './helpers';
+import { baseUrl, listen, postInTwoChunks, SAMPLE_EVERYTHING, startBackends } from './helpers';
 
 /**
  * Sightline adds no own property to a request or a response, on any adapter, with every backend on
@@ -17,7 +17,6 @@ import { baseUrl, listen, postInTwoChunks, startBackends } from './helpers';
 type Framework = 'http' | 'express' | 'fastify';
 type Keys = { req: string[]; res: string[] };
 
-const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
 const ownKeys = (o: object) => Reflect.ownKeys(o).map(String).sort();
 
 /** A GET and a POST (body read in node:http's own 'data'/'end' events) on each framework. */

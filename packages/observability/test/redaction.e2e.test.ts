@@ -3,7 +3,7 @@ import type { Local } from '@sightline/local';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { baseUrl, close, listen, startBackends } from './helpers';
+import { baseUrl, close, listen, SAMPLE_EVERYTHING, startBackends } from './helpers';
 
 // Built at run time: Rollbar items carry the source lines around each frame, and a secret written
 // literally in this file would show up there as source code rather than as data.
@@ -22,7 +22,7 @@ beforeAll(async () => {
       serviceName: 'redaction-app',
       // One policy, extended by the user, for every sink.
       redaction: { fieldNames: ['customer_ref'], patterns: [/ORDER-\d{6}/] },
-      xray: { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
+      xray: { samplingRules: SAMPLE_EVERYTHING },
     },
     started.env,
   );

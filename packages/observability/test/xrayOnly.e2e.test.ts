@@ -2,9 +2,7 @@ import type { Local } from '@sightline/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
 import { BODY_ROUTE, type Framework, startApp } from './apps';
-import { baseUrl, postInTwoChunks, startBackends } from './helpers';
-
-const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
+import { baseUrl, postInTwoChunks, SAMPLE_EVERYTHING, startBackends } from './helpers';
 
 /**
  * X-Ray with tracing off: no server span binds the request's events to a context, so the segment binds
