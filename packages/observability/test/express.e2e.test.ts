@@ -3,7 +3,7 @@ import type { Local } from '@sightline/local';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initObservability, type Observability } from '../src/index';
-import { baseUrl, close, listen, SAMPLE_EVERYTHING, startBackends, xrayId } from './helpers';
+import { baseUrl, close, listen, startBackends, xrayId } from './helpers';
 
 let local: Local;
 let obs: Observability;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   obs = initObservability(
     {
       serviceName: 'express-app',
-      xray: { samplingRules: SAMPLE_EVERYTHING },
+      xray: { samplingRules: { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } },
     },
     started.env,
   );

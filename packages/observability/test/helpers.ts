@@ -33,7 +33,10 @@ export function close(server: Server | undefined): Promise<void> {
   return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 }
 
-/** X-Ray rules that sample every request, so each one has a segment to assert on (the default rule is 1/s + 5 %). */
+/**
+ * X-Ray rules that sample every request, so each one has a segment to assert on (the default rule is
+ * 1/s + 5 %). express.e2e.test.ts spells them out instead: docs/local.md quotes its setup verbatim.
+ */
 export const SAMPLE_EVERYTHING = { version: 2, rules: [], default: { fixed_target: 0, rate: 1 } } as const;
 
 export const xrayId = (traceId: string) => `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
