@@ -1,3 +1,4 @@
+import { startLocal } from '@sightline/local';
 import { describe, expect, it } from 'vitest';
 import { startFixture } from './childProcess';
 
@@ -60,6 +61,38 @@ describe('signal handling (child processes)', () => {
     expect(result.stderr).toContain(
       '1 log event(s) were not sent to CloudWatch Logs before the process exited',
     );
+  });
+
+  it('process.exit() in the turn a response closed: its X-Ray segment still reaches the daemon', async () => {
+    const local = await startLocal();
+    try {
+      const f = startFixture('exit-after-responses-xray.mjs', {
+        AWS_XRAY_DAEMON_ADDRESS: local.env.AWS_XRAY_DAEMON_ADDRESS,
+        OTEL_SERVICE_NAME: 'exit-test',
+      });
+      await f.waitForOutput('ready ');
+      const port = /ready (\d+)/.exec(f.output().stdout)?.[1];
+      const first = await fetch(`http://127.0.0.1:${port}/first`);
+      const firstTrace = first.headers.get('x-amzn-trace-id');
+      await first.text();
+      const last = await fetch(`http://127.0.0.1:${port}/last`)
+        .then(async (r) => ({ trace: r.headers.get('x-amzn-trace-id'), body: await r.text() }))
+        .catch(() => undefined);
+      const result = await f.exited;
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(last?.body).toBe('ok');
+      const segments = await local.waitFor(() =>
+        local.segments().length >= 2 ? local.segments() : undefined,
+      );
+      expect(
+        segments.map((s) => (s.document.http as { request: { url: string } }).request.url).sort(),
+      ).toEqual([`http://127.0.0.1:${port}/first`, `http://127.0.0.1:${port}/last`]);
+      expect(segments.map((s) => `Root=${s.traceId};Sampled=1`).sort()).toEqual(
+        [firstTrace, last?.trace].sort(),
+      );
+    } finally {
+      await local.close();
+    }
   });
 
   it('SIGTERM with SIGHTLINE_HANDLE_SIGNALS=false is left entirely to Node', async () => {

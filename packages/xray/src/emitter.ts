@@ -16,6 +16,13 @@ export interface DocumentSink {
    * caller already measured it (the datagram is then written in one piece, without measuring again).
    */
   send(json: string, bytes?: number): void;
+  /**
+   * For process `exit`, when the event loop will not turn again: hands everything queued to the
+   * transport now, synchronously where it can. Returns how many documents could not be handed over
+   * (they are lost with the process). Optional for sinks of other kinds; without it, what is pending
+   * at exit counts as not sent.
+   */
+  sendAllNow?(): number;
   /** Resolves when everything handed over has left (or `timeoutMs` passed). */
   flush(timeoutMs: number): Promise<void>;
   close(timeoutMs: number): Promise<void>;
@@ -173,6 +180,31 @@ export class UdpEmitter implements DocumentSink {
       this.scheduled = true;
       setImmediate(() => this.drain());
     }
+  }
+
+  /**
+   * Sends every queued datagram now, unpaced: at `exit` nothing runs after the listeners, so no later
+   * turn would. A connected socket (a daemon named by its IP, once the connect completed) sends each
+   * one synchronously, within `send`. Before the connect completed, or to a host name (resolved in a
+   * later turn), nothing can leave any more: those are returned as not handed over.
+   */
+  sendAllNow(): number {
+    const queue = this.queue;
+    const socket = this.socket;
+    if (this.closed || queue.length === 0) return 0;
+    if (socket === undefined || !this.connected) return queue.length;
+    let unsent = 0;
+    for (let i = 0; i < queue.length; i++) {
+      this.inFlight++;
+      try {
+        socket.send(queue[i] as Buffer, this.onSent);
+      } catch (err) {
+        this.done(err as Error);
+        unsent++;
+      }
+    }
+    queue.length = 0;
+    return unsent;
   }
 
   private done(err: Error | null | undefined): void {

@@ -14,6 +14,7 @@ import { DocumentWriter, newSubsegment, type XRaySubsegment } from './documents'
 import { type DocumentSink, UdpEmitter } from './emitter';
 import { addAnnotationTo, addErrorTo, addMetadataTo } from './entityData';
 import { newTraceId } from './ids';
+import { onProcessExit } from './processExit';
 import {
   type ActiveEntity,
   headerValue,
@@ -162,6 +163,17 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
   const policy = config.redaction;
   const releaseContext = acquireContextManager();
   let stopped = false;
+  const stopAtExit = onProcessExit(() => {
+    // The event loop will not turn again: what waits for the end of the turn (and segments waiting for
+    // subsegments, as at shutdown) is written now, and the emitter sends it synchronously if it can.
+    writer.flushWaiting();
+    const unsent = sink.sendAllNow?.() ?? sink.stats().pending;
+    if (unsent > 0) {
+      process.stderr.write(
+        `[sightline:xray] warn: ${unsent} X-Ray document(s) were not sent to the daemon before the process exited\n`,
+      );
+    }
+  });
   /** The sink's counts, with the finished segments not yet handed to it as pending. */
   const report = (): BackendReport => {
     const stats = sink.stats();
@@ -316,6 +328,7 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
     async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
       if (!stopped) {
         stopped = true;
+        stopAtExit();
         const deadline = new Deadline(timeoutMs);
         try {
           writer.flushWaiting();

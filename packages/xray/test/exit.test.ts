@@ -1,13 +1,19 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startLocal } from '@sightline/local';
 import { describe, expect, it } from 'vitest';
+import { createXRay, resolveXRayConfig } from '../src/index';
+import { type Doc, SAMPLE_ALL } from './helpers';
 
-const fixture = fileURLToPath(new URL('./fixtures/exits-on-its-own.mjs', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-/** Runs the fixture (built package) and resolves with its exit code and output once it exits by itself. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a fixture (built package) and resolves with its exit code and output once it exits. */
+function run(
+  args: string[],
+  name = 'exits-on-its-own.mjs',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fixture, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fixture(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -32,5 +38,68 @@ describe('process exit (built package, child process)', () => {
     const result = await run(['127.0.0.1:9', 'centralized']);
     expect(result.stderr).not.toContain('unhandled rejection');
     expect(result).toMatchObject({ code: 0, stdout: 'done\n' });
+  });
+});
+
+describe('process.exit() with segments finished in its last turn (built package, child process)', () => {
+  it('sends them to the daemon before the process is gone, a segment still waiting for a subsegment too', async () => {
+    const local = await startLocal();
+    try {
+      const result = await run(
+        [local.env.AWS_XRAY_DAEMON_ADDRESS, 'connected', '40'],
+        'exits-with-segments-queued.mjs',
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const { sent, queued, open } = JSON.parse(result.stdout) as {
+        sent: string[];
+        queued: string[];
+        open: string;
+      };
+      expect(queued).toHaveLength(41);
+      const expected = [...sent, ...queued];
+      const stored = await local.waitFor(() => {
+        const ids = new Set(local.segments().map((s) => s.id));
+        return expected.every((id) => ids.has(id)) ? local.segments() : undefined;
+      });
+      expect(stored.map((s) => s.id).sort()).toEqual([...expected].sort());
+      const openDoc = stored.find((s) => s.id === open)?.document as Doc;
+      expect(openDoc.end_time).toBeTypeOf('number');
+      expect(openDoc.subsegments).toEqual([expect.objectContaining({ name: 'forever', in_progress: true })]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('says how many could not leave when the process exits before its socket could connect', async () => {
+    const local = await startLocal();
+    try {
+      const result = await run(
+        [local.env.AWS_XRAY_DAEMON_ADDRESS, 'first-turn', '5'],
+        'exits-with-segments-queued.mjs',
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        '6 X-Ray document(s) were not sent to the daemon before the process exited',
+      );
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('the exit listener', () => {
+  it('is one for every backend of the process, and gone once the last one shut down', async () => {
+    const before = process.listenerCount('exit');
+    const { config } = resolveXRayConfig(
+      { serviceName: 'listeners', daemonAddress: '127.0.0.1:9', samplingRules: SAMPLE_ALL },
+      {},
+    );
+    const first = createXRay(config);
+    const second = createXRay(config);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await first.shutdown(100);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await second.shutdown(100);
+    expect(process.listenerCount('exit')).toBe(before);
   });
 });
