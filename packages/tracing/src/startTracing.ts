@@ -205,6 +205,18 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     return inactiveBackend(config, 'tracing: off (failed to start)');
   }
 
+  // At process `exit` no later turn runs: an export needs one (and its answer), so what is left is
+  // counted where it can still be seen, as CloudWatch Logs counts its unsent events.
+  const onExit = () => {
+    const { queued, inFlight } = state;
+    if (queued + inFlight === 0) return;
+    const unanswered = inFlight > 0 ? ` (${inFlight} more were in an export not answered yet)` : '';
+    process.stderr.write(
+      `[sightline:tracing] warn: ${queued} span(s) were not exported before the process exited${unanswered}\n`,
+    );
+  };
+  process.on('exit', onExit);
+
   let final: BackendReport | undefined;
   const flushAll = () => provider.forceFlush().then(() => exporter?.forceFlush());
   // The first call's deadline counts; later calls get the same promise (idempotent).
@@ -220,6 +232,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       diag.warn(`shutdown deadline (${deadline} ms) passed with ${report.pending} span(s) not delivered`);
     }
     undo();
+    process.off('exit', onExit);
     final = state.report();
     return final;
   });

@@ -28,15 +28,18 @@ describe('TracingBackend lifecycle', () => {
     while (backends.length > 0) await backends.pop()?.shutdown(500);
   });
 
-  it('starts and stops repeatedly, unregistering the globals each time', async () => {
+  it('starts and stops repeatedly, unregistering the globals and its exit listener each time', async () => {
+    const exitListeners = process.listenerCount('exit');
     for (let round = 0; round < 3; round++) {
       const { backend, memory } = startInMemory();
       expect(backend.active).toBe(true);
+      expect(process.listenerCount('exit')).toBe(exitListeners + 1);
       withSpan(`round-${round}`, () => undefined);
       await backend.forceFlush(1000);
       // (the in-memory exporter forgets its spans on shutdown)
       expect(memory.getFinishedSpans().map((s) => s.name)).toEqual([`round-${round}`]);
       expect(await backend.shutdown(1000)).toEqual({ sent: 1, dropped: {}, pending: 0 });
+      expect(process.listenerCount('exit')).toBe(exitListeners);
     }
   });
 
