@@ -16,6 +16,7 @@ export { EnvReader, isHttpUrl, isLoopbackUrl, parseBoolean } from './env';
 export { firstForwardedFor } from './headers';
 export type { ConfigProblem } from './problems';
 export { describeValue, OptionChecker, SightlineConfigError } from './problems';
+export { onProcessExit } from './processExit';
 export type { HeaderValue, RedactionOptions, RedactionPolicy } from './redact';
 export {
   createRedactionPolicy,

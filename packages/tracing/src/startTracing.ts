@@ -11,6 +11,7 @@ import {
   type BackendReport,
   type Diagnostics,
   diagnostics,
+  onProcessExit,
   runOnce,
   settleWithin,
 } from '@sightline/core';
@@ -215,7 +216,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       `[sightline:tracing] warn: ${queued} span(s) were not exported before the process exited${unanswered}\n`,
     );
   };
-  process.on('exit', onExit);
+  const stopAtExit = onProcessExit(onExit);
 
   let final: BackendReport | undefined;
   const flushAll = () => provider.forceFlush().then(() => exporter?.forceFlush());
@@ -232,7 +233,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
       diag.warn(`shutdown deadline (${deadline} ms) passed with ${report.pending} span(s) not delivered`);
     }
     undo();
-    process.off('exit', onExit);
+    stopAtExit();
     final = state.report();
     return final;
   });

@@ -4,6 +4,7 @@ import {
   type BackendReport,
   Deadline,
   diagnostics,
+  onProcessExit,
   type RedactionPolicy,
 } from '@sightline/core';
 import { CentralizedSampler } from './centralizedSampler';
@@ -14,7 +15,6 @@ import { DocumentWriter, newSubsegment, type XRaySubsegment } from './documents'
 import { type DocumentSink, UdpEmitter } from './emitter';
 import { addAnnotationTo, addErrorTo, addMetadataTo } from './entityData';
 import { newTraceId } from './ids';
-import { onProcessExit } from './processExit';
 import {
   type ActiveEntity,
   headerValue,
@@ -328,7 +328,6 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
     async shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<BackendReport> {
       if (!stopped) {
         stopped = true;
-        stopAtExit();
         const deadline = new Deadline(timeoutMs);
         try {
           writer.flushWaiting();
@@ -338,6 +337,7 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
         }
         sampler.close?.();
         releaseContext();
+        stopAtExit();
       }
       return report();
     },
