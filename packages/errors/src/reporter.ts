@@ -4,6 +4,7 @@ import {
   DropCounter,
   diagnostics,
   maskSecret,
+  onProcessExit,
   redactUrl,
   redactValue,
   runOnce,
@@ -75,6 +76,18 @@ class RollbarReporter implements ErrorsBackend {
   private windowStart = 0;
   private windowCount = 0;
   private uninstallCapture: (() => void) | undefined;
+  /**
+   * At process `exit` no later turn runs, so an item still being built, queued or in flight will not
+   * be delivered: counted on stderr, as CloudWatch Logs counts its unsent events.
+   */
+  private readonly stopAtExit = onProcessExit(() => {
+    const n = this.building + this.sender.pending;
+    if (n > 0) {
+      process.stderr.write(
+        `[sightline:errors] warn: ${n} Rollbar item(s) were not delivered before the process exited\n`,
+      );
+    }
+  });
 
   constructor(
     private readonly config: ResolvedErrorsConfig,
@@ -282,6 +295,7 @@ class RollbarReporter implements ErrorsBackend {
     this.building = 0;
     this.notifyBuilt();
     this.sender.stop('shutdown_timeout');
+    this.stopAtExit();
     return this.stats();
   });
   private pendingShutdownTimeout = 0;

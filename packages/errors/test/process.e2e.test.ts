@@ -44,6 +44,15 @@ describe('child processes: delivery at exit and the opt-in process capture', () 
     expect(messages()).toEqual(['reported right before sigterm']);
   });
 
+  it('counts an error reported in the turn of process.exit() as not delivered, on stderr', async () => {
+    const result = await runFixture('exit.mjs', ['process-exit'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      '[sightline:errors] warn: 1 Rollbar item(s) were not delivered before the process exited\n',
+    );
+    expect(result.stdout).toMatch(/^reported \S+\n$/);
+  });
+
   describe('uncaught exception', () => {
     it('is reported, then the process prints it as Node does and exits 1, as without the capture', async () => {
       const [without, withCapture] = await Promise.all([

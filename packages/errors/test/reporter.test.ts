@@ -94,6 +94,19 @@ describe('reporter deadlines and limits (fake timers, fake transport)', () => {
   });
 });
 
+describe('the exit count', () => {
+  it('shares one exit listener between reporters, gone once the last one shut down', async () => {
+    const before = process.listenerCount('exit');
+    const first = reporterWith(silentTransport().transport);
+    const second = reporterWith(silentTransport().transport);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await first.shutdown(0);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await second.shutdown(0);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
 describe('captureProcessErrors', () => {
   it('adds one listener per event and the uninstaller removes them (idempotent)', async () => {
     const { transport } = silentTransport();
