@@ -78,15 +78,11 @@ class RollbarReporter implements ErrorsBackend {
   private uninstallCapture: (() => void) | undefined;
   /**
    * At process `exit` no later turn runs, so an item still being built, queued or in flight will not
-   * be delivered: counted on stderr, as CloudWatch Logs counts its unsent events.
+   * be delivered: counted in a warning (stderr by default), as CloudWatch Logs counts its unsent events.
    */
   private readonly stopAtExit = onProcessExit(() => {
     const n = this.building + this.sender.pending;
-    if (n > 0) {
-      process.stderr.write(
-        `[sightline:errors] warn: ${n} Rollbar item(s) were not delivered before the process exited\n`,
-      );
-    }
+    if (n > 0) this.diag.warn(`${n} Rollbar item(s) were not delivered before the process exited`);
   });
 
   constructor(

@@ -212,9 +212,7 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
     const { queued, inFlight } = state;
     if (queued + inFlight === 0) return;
     const unanswered = inFlight > 0 ? ` (${inFlight} more were in an export not answered yet)` : '';
-    process.stderr.write(
-      `[sightline:tracing] warn: ${queued} span(s) were not exported before the process exited${unanswered}\n`,
-    );
+    diag.warn(`${queued} span(s) were not exported before the process exited${unanswered}`);
   };
   const stopAtExit = onProcessExit(onExit);
 

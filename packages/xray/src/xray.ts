@@ -169,9 +169,7 @@ export function createXRay(config: ResolvedXRayConfig, deps: XRayDependencies = 
     writer.flushWaiting();
     const unsent = sink.sendAllNow?.() ?? sink.stats().pending;
     if (unsent > 0) {
-      process.stderr.write(
-        `[sightline:xray] warn: ${unsent} X-Ray document(s) were not sent to the daemon before the process exited\n`,
-      );
+      log.warn(`${unsent} X-Ray document(s) were not sent to the daemon before the process exited`);
     }
   });
   /** The sink's counts, with the finished segments not yet handed to it as pending. */
