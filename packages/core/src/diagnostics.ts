@@ -28,7 +28,24 @@ const stderrSink: DiagnosticsSink = (_level, message) => {
   process.stderr.write(`${message}\n`);
 };
 
-let shared: SharedState = { level: 'warn', sink: stderrSink, seen: new Set() };
+/**
+ * The process-wide state lives on `globalThis`, not in this module: a process can hold more than one
+ * copy of core (an ESM application imports the facade's ESM build, which loads the backends with
+ * `require`, and they get core's CommonJS build), and the level the facade configures, its sink and
+ * the warn-once memory must reach every package's diagnostics all the same.
+ */
+const SHARED_KEY = Symbol.for('sightline.core.diagnostics');
+
+interface SharedHolder {
+  state: SharedState;
+}
+
+const holder: SharedHolder = ((globalThis as Record<symbol, unknown>)[SHARED_KEY] as
+  | SharedHolder
+  | undefined) ?? {
+  state: { level: 'warn', sink: stderrSink, seen: new Set() },
+};
+(globalThis as Record<symbol, unknown>)[SHARED_KEY] = holder;
 
 function build(component: string, state: () => SharedState): Diagnostics {
   const emit = (level: Exclude<DiagnosticsLevel, 'none'>, message: string) => {
@@ -59,7 +76,7 @@ function build(component: string, state: () => SharedState): Diagnostics {
 
 /** The process-wide diagnostics of one component (`core`, `xray`, `cwlogs`…). */
 export function diagnostics(component: string): Diagnostics {
-  return build(component, () => shared);
+  return build(component, () => holder.state);
 }
 
 /**
@@ -67,12 +84,17 @@ export function diagnostics(component: string): Diagnostics {
  * `SIGHTLINE_LOG_LEVEL` is read by the facade and passed here.
  */
 export function configureDiagnostics(options: { level?: DiagnosticsLevel; sink?: DiagnosticsSink }): void {
-  shared = { level: options.level ?? shared.level, sink: options.sink ?? shared.sink, seen: shared.seen };
+  const shared = holder.state;
+  holder.state = {
+    level: options.level ?? shared.level,
+    sink: options.sink ?? shared.sink,
+    seen: shared.seen,
+  };
 }
 
 /** Restores defaults (level `warn`, stderr, warn-once memory cleared). For tests. */
 export function resetDiagnostics(): void {
-  shared = { level: 'warn', sink: stderrSink, seen: new Set() };
+  holder.state = { level: 'warn', sink: stderrSink, seen: new Set() };
 }
 
 /** A standalone diagnostics logger with its own level, sink and warn-once memory (tests, embedding). */

@@ -1,15 +1,32 @@
-/** What each live backend does at process `exit`: one process listener for all of them. */
-const atExit = new Set<() => void>();
-
-function runAtExit(): void {
-  for (const fn of atExit) {
-    try {
-      fn();
-    } catch {
-      // at exit there is no one left to tell: the next backend still gets its turn
-    }
-  }
+/**
+ * What each live backend does at process `exit`, and the one process listener that runs it all. Kept on
+ * `globalThis`: the packages of an ESM application can load both of core's builds (see diagnostics), and
+ * they still share one listener.
+ */
+interface ExitHooks {
+  readonly fns: Set<() => void>;
+  readonly run: () => void;
 }
+
+const EXIT_KEY = Symbol.for('sightline.core.processExit');
+
+function newExitHooks(): ExitHooks {
+  const fns = new Set<() => void>();
+  const run = () => {
+    for (const fn of fns) {
+      try {
+        fn();
+      } catch {
+        // at exit there is no one left to tell: the next backend still gets its turn
+      }
+    }
+  };
+  return { fns, run };
+}
+
+const hooks: ExitHooks =
+  ((globalThis as Record<symbol, unknown>)[EXIT_KEY] as ExitHooks | undefined) ?? newExitHooks();
+(globalThis as Record<symbol, unknown>)[EXIT_KEY] = hooks;
 
 /**
  * Runs `fn` when the process exits (synchronously, in its `exit` event), until the returned function
@@ -18,10 +35,10 @@ function runAtExit(): void {
  */
 export function onProcessExit(fn: () => void): () => void {
   const entry = () => fn();
-  if (atExit.size === 0) process.on('exit', runAtExit);
-  atExit.add(entry);
+  if (hooks.fns.size === 0) process.on('exit', hooks.run);
+  hooks.fns.add(entry);
   return () => {
-    if (!atExit.delete(entry)) return;
-    if (atExit.size === 0) process.off('exit', runAtExit);
+    if (!hooks.fns.delete(entry)) return;
+    if (hooks.fns.size === 0) process.off('exit', hooks.run);
   };
 }

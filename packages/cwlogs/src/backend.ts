@@ -3,6 +3,7 @@ import {
   type BackendReport,
   type Diagnostics,
   diagnostics,
+  onProcessExit,
   settleWithin,
 } from '@sightline/core';
 import { createAwsSender } from './awsSender';
@@ -58,7 +59,7 @@ export function createCloudWatchLogs(
     });
   const batcher = new Batcher({ ...config, logStreamName: stream, sender, ...internals });
 
-  let exitHooked = false;
+  const log = internals.diagnostics ?? diag;
   let keepAlive: NodeJS.Timeout | undefined;
   let exitDrainTried = false;
   const onBeforeExit = () => {
@@ -71,23 +72,23 @@ export function createCloudWatchLogs(
     }
     void batcher.flush().then(() => clearTimeout(keepAlive));
   };
+  // At `exit` nothing can be sent any more (a PutLogEvents call needs the answer): what is left is
+  // counted, through the same diagnostics as every other Sightline message, and in the one exit
+  // listener every backend of the process shares.
   const onExit = () => {
     const n = batcher.pending;
-    if (n > 0)
-      process.stderr.write(
-        `[sightline:cwlogs] warn: ${n} log event(s) were not sent to CloudWatch Logs before the process exited\n`,
-      );
+    if (n > 0) log.warn(`${n} log event(s) were not sent to CloudWatch Logs before the process exited`);
   };
+  let stopAtExit: (() => void) | undefined;
   if (config.handleExit) {
     process.on('beforeExit', onBeforeExit);
-    process.on('exit', onExit);
-    exitHooked = true;
+    stopAtExit = onProcessExit(onExit);
   }
   const unhook = () => {
-    if (!exitHooked) return;
+    if (stopAtExit === undefined) return;
     process.off('beforeExit', onBeforeExit);
-    process.off('exit', onExit);
-    exitHooked = false;
+    stopAtExit();
+    stopAtExit = undefined;
   };
 
   let shuttingDown: Promise<BackendReport> | undefined;
@@ -125,9 +126,7 @@ export function createCloudWatchLogs(
         if (outcome.status !== 'done') {
           const left = batcher.pending;
           batcher.abandon('shutdown_timeout');
-          (internals.diagnostics ?? diag).warn(
-            `shutdown deadline (${timeoutMs} ms) reached: ${left} log event(s) not sent`,
-          );
+          log.warn(`shutdown deadline (${timeoutMs} ms) reached: ${left} log event(s) not sent`);
         }
         unhook();
         sender.destroy?.();

@@ -48,3 +48,16 @@ describe('createCloudWatchLogs', () => {
     expect(byStream.audit).toMatchObject({ level: 'warn', message: 'to audit', who: 'worf' });
   });
 });
+
+describe('the exit count', () => {
+  it('shares one exit listener between backends, gone once the last one shut down', async () => {
+    const before = process.listenerCount('exit');
+    const first = fakeBackend({ handleExit: true }).backend;
+    const second = fakeBackend({ handleExit: true }).backend;
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await first.shutdown(0);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await second.shutdown(0);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+});

@@ -42,7 +42,8 @@ describe('signal handling (child processes)', () => {
     expect(out.statuses).toEqual(['off', 'off', 'off', 'off']);
   });
 
-  it('process.exit() in the turn a response closed: its access-log line is counted among the unsent', async () => {
+  /** The fixture's one request, answered; then the process exits in the turn its response closed. */
+  async function exitAfterOneResponse(env: Record<string, string> = {}) {
     const f = startFixture('exit-after-response.mjs', {
       SIGHTLINE_CWLOGS_GROUP: 'exit-test',
       // Nothing listens there: the process exits before any send could be answered anyway.
@@ -50,17 +51,28 @@ describe('signal handling (child processes)', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      ...env,
     });
     await f.waitForOutput('ready ');
     const port = /ready (\d+)/.exec(f.output().stdout)?.[1];
     await fetch(`http://127.0.0.1:${port}/`)
       .then((r) => r.text())
       .catch(() => undefined);
-    const result = await f.exited;
+    return f.exited;
+  }
+
+  it('process.exit() in the turn a response closed: its access-log line is counted among the unsent', async () => {
+    const result = await exitAfterOneResponse();
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      '1 log event(s) were not sent to CloudWatch Logs before the process exited',
+      '[sightline:cwlogs] warn: 1 log event(s) were not sent to CloudWatch Logs before the process exited',
     );
+  });
+
+  it('the exit count is a Sightline diagnostic: SIGHTLINE_LOG_LEVEL=none silences it', async () => {
+    const result = await exitAfterOneResponse({ SIGHTLINE_LOG_LEVEL: 'none' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('not sent');
   });
 
   it('process.exit() in the turn a response closed: its X-Ray segment still reaches the daemon', async () => {
