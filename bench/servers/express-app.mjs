@@ -1,7 +1,9 @@
 // One small Express app, instrumented four ways (argv[2]): bare, sightline, nodesdk, xray (and als: bare
 // with an AsyncLocalStorage store through each request, the context tax alone; datagram and floor: what
 // the protocols alone cost, see floor.mjs; spin: bare made slower by a busy wait of SPIN_US µs per
-// request, 100 by default, `spin@SPIN_US=150`, to see what a slower server pays whatever makes it slow).
+// request, 100 by default, `spin@SPIN_US=150`, to see what a slower server pays whatever makes it slow;
+// garbage: bare allocating GARBAGE_KB, 15 by default, of short-lived small objects per request;
+// emitpatch: bare with the http classes' emit wrapped by a function that only forwards).
 // Telemetry goes to @sightline/local (its env is passed by the benchmark). Prints `ready <port>`.
 // `sightline:<backend>[+<backend>…]` (tracing, xray, cwlogs, errors or none) keeps only those backends
 // on, to see what each one costs.
@@ -88,6 +90,33 @@ if (variant === 'sightline') {
   const { AsyncLocalStorage } = await import('node:async_hooks');
   const storage = new AsyncLocalStorage();
   before = (app) => app.use((req, _res, next) => storage.run({ req }, next));
+} else if (variant === 'emitpatch') {
+  // No telemetry: the emit of IncomingMessage, ServerResponse and http.Server replaced by a function that
+  // only forwards, as the server-span patches are before their lookup, to see what the patching costs.
+  const http = await import('node:http');
+  for (const proto of [
+    http.IncomingMessage.prototype,
+    http.ServerResponse.prototype,
+    http.Server.prototype,
+  ]) {
+    const original = proto.emit;
+    proto.emit = function forwardEmit() {
+      // biome-ignore lint/complexity/noArguments: forwards every argument, as the real patch does
+      return Reflect.apply(original, this, arguments);
+    };
+  }
+} else if (variant === 'garbage') {
+  // No telemetry: GARBAGE_KB of short-lived small objects per request (about what Sightline allocates
+  // beyond bare Express), to see what the allocation alone costs.
+  const count = Math.round((Number(process.env.GARBAGE_KB ?? 15) * 1024) / 40);
+  // The last object stays reachable until the next request, so the allocation cannot be optimized away.
+  let _lastObject;
+  work = (fn) => {
+    const objects = new Array(count);
+    for (let i = 0; i < count; i++) objects[i] = { a: i, b: null, c: objects, d: i + 1 };
+    _lastObject = objects[count - 1];
+    return fn();
+  };
 } else if (variant === 'datagram' || variant === 'floor') {
   // What the protocols alone cost, without an SDK, or with one part done by Sightline (servers/floor.mjs).
   const { floorApp } = await import('./floor.mjs');
