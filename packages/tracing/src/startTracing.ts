@@ -211,8 +211,8 @@ export function startTracing(config: ResolvedTracingConfig, deps: StartTracingDe
   const onExit = () => {
     const { queued, inFlight } = state;
     if (queued + inFlight === 0) return;
-    const unanswered = inFlight > 0 ? ` (${inFlight} more were in an export not answered yet)` : '';
-    diag.warn(`${queued} span(s) were not exported before the process exited${unanswered}`);
+    const unanswered = inFlight > 0 ? ` (${inFlight} of them in an export not answered yet)` : '';
+    diag.warn(`${queued + inFlight} span(s) were not exported before the process exited${unanswered}`);
   };
   const stopAtExit = onProcessExit(onExit);
 
