@@ -34,7 +34,8 @@ const stderrSink: DiagnosticsSink = (_level, message) => {
  * `require`, and they get core's CommonJS build), and the level the facade configures, its sink and
  * the warn-once memory must reach every package's diagnostics all the same.
  */
-const SHARED_KEY = Symbol.for('sightline.core.diagnostics');
+// Versioned: a later core that changes the holder's shape takes a new key instead of misreading this one.
+const SHARED_KEY = Symbol.for('sightline.core.diagnostics.v1');
 
 interface SharedHolder {
   state: SharedState;

@@ -8,7 +8,8 @@ interface ExitHooks {
   readonly run: () => void;
 }
 
-const EXIT_KEY = Symbol.for('sightline.core.processExit');
+// Versioned like the diagnostics holder: a different shape takes a new key.
+const EXIT_KEY = Symbol.for('sightline.core.processExit.v1');
 
 function newExitHooks(): ExitHooks {
   const fns = new Set<() => void>();
