@@ -1,3 +1,5 @@
+import { processWide } from './processWide';
+
 /** Sightline's own messages about itself (never the application's logs). Quiet by default: warnings and errors only. */
 export type DiagnosticsLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -28,25 +30,14 @@ const stderrSink: DiagnosticsSink = (_level, message) => {
   process.stderr.write(`${message}\n`);
 };
 
-/**
- * The process-wide state lives on `globalThis`, not in this module: a process can hold more than one
- * copy of core (an ESM application imports the facade's ESM build, which loads the backends with
- * `require`, and they get core's CommonJS build), and the level the facade configures, its sink and
- * the warn-once memory must reach every package's diagnostics all the same.
- */
-// Versioned: a later core that changes the holder's shape takes a new key instead of misreading this one.
-const SHARED_KEY = Symbol.for('sightline.core.diagnostics.v1');
-
 interface SharedHolder {
   state: SharedState;
 }
 
-const holder: SharedHolder = ((globalThis as Record<symbol, unknown>)[SHARED_KEY] as
-  | SharedHolder
-  | undefined) ?? {
+/** Process-wide, not per copy of this module: see `processWide`. */
+const holder = processWide<SharedHolder>('sightline.core.diagnostics.v1', () => ({
   state: { level: 'warn', sink: stderrSink, seen: new Set() },
-};
-(globalThis as Record<symbol, unknown>)[SHARED_KEY] = holder;
+}));
 
 function build(component: string, state: () => SharedState): Diagnostics {
   const emit = (level: Exclude<DiagnosticsLevel, 'none'>, message: string) => {

@@ -1,17 +1,16 @@
+import { processWide } from './processWide';
+
 /**
- * What each live backend does at process `exit`, and the one process listener that runs it all. Kept on
- * `globalThis`: the packages of an ESM application can load both of core's builds (see diagnostics), and
- * they still share one listener.
+ * What each live backend does at process `exit`, and the one process listener that runs it all:
+ * process-wide, so the packages of an ESM application, which can load both of core's builds, still
+ * share one listener (see `processWide`).
  */
 interface ExitHooks {
   readonly fns: Set<() => void>;
   readonly run: () => void;
 }
 
-// Versioned like the diagnostics holder: a different shape takes a new key.
-const EXIT_KEY = Symbol.for('sightline.core.processExit.v1');
-
-function newExitHooks(): ExitHooks {
+const hooks = processWide<ExitHooks>('sightline.core.processExit.v1', () => {
   const fns = new Set<() => void>();
   const run = () => {
     for (const fn of fns) {
@@ -23,11 +22,7 @@ function newExitHooks(): ExitHooks {
     }
   };
   return { fns, run };
-}
-
-const hooks: ExitHooks =
-  ((globalThis as Record<symbol, unknown>)[EXIT_KEY] as ExitHooks | undefined) ?? newExitHooks();
-(globalThis as Record<symbol, unknown>)[EXIT_KEY] = hooks;
+});
 
 /**
  * Runs `fn` when the process exits (synchronously, in its `exit` event), until the returned function
