@@ -168,13 +168,7 @@ export class UdpEmitter implements DocumentSink {
     ) {
       const message = this.queue.shift()!;
       bytes += message.length;
-      this.inFlight++;
-      try {
-        if (this.connected) socket.send(message, this.onSent);
-        else socket.send(message, this.port, this.host, this.onSent);
-      } catch (err) {
-        this.done(err as Error);
-      }
+      this.handOver(socket, message);
     }
     if (this.queue.length > 0 && !this.closed) {
       this.scheduled = true;
@@ -195,16 +189,26 @@ export class UdpEmitter implements DocumentSink {
     if (socket === undefined || !this.connected) return queue.length;
     let unsent = 0;
     for (let i = 0; i < queue.length; i++) {
-      this.inFlight++;
-      try {
-        socket.send(queue[i] as Buffer, this.onSent);
-      } catch (err) {
-        this.done(err as Error);
-        unsent++;
-      }
+      if (!this.handOver(socket, queue[i] as Buffer)) unsent++;
     }
     queue.length = 0;
     return unsent;
+  }
+
+  /**
+   * Hands one datagram to the socket, counted in flight until `onSent` reports it; a send that throws is
+   * counted at once. Returns whether the socket took it.
+   */
+  private handOver(socket: Socket, message: Buffer): boolean {
+    this.inFlight++;
+    try {
+      if (this.connected) socket.send(message, this.onSent);
+      else socket.send(message, this.port, this.host, this.onSent);
+      return true;
+    } catch (err) {
+      this.done(err as Error);
+      return false;
+    }
   }
 
   private done(err: Error | null | undefined): void {
