@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startLocal } from '@sightline/local';
-import { describe, expect, it } from 'vitest';
+import { type Local, startLocal } from '@sightline/local';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createXRay, resolveXRayConfig } from '../src/index';
 import { type Doc, SAMPLE_ALL } from './helpers';
 
@@ -42,48 +42,46 @@ describe('process exit (built package, child process)', () => {
 });
 
 describe('process.exit() with segments finished in its last turn (built package, child process)', () => {
+  let local: Local;
+  beforeEach(async () => {
+    local = await startLocal();
+  });
+  afterEach(async () => {
+    await local.close();
+  });
+
   it('sends them to the daemon before the process is gone, a segment still waiting for a subsegment too', async () => {
-    const local = await startLocal();
-    try {
-      const result = await run(
-        [local.env.AWS_XRAY_DAEMON_ADDRESS, 'connected', '40'],
-        'exits-with-segments-queued.mjs',
-      );
-      expect(result).toMatchObject({ code: 0, stderr: '' });
-      const { sent, queued, open } = JSON.parse(result.stdout) as {
-        sent: string[];
-        queued: string[];
-        open: string;
-      };
-      expect(queued).toHaveLength(41);
-      const expected = [...sent, ...queued];
-      const stored = await local.waitFor(() => {
-        const ids = new Set(local.segments().map((s) => s.id));
-        return expected.every((id) => ids.has(id)) ? local.segments() : undefined;
-      });
-      expect(stored.map((s) => s.id).sort()).toEqual([...expected].sort());
-      const openDoc = stored.find((s) => s.id === open)?.document as Doc;
-      expect(openDoc.end_time).toBeTypeOf('number');
-      expect(openDoc.subsegments).toEqual([expect.objectContaining({ name: 'forever', in_progress: true })]);
-    } finally {
-      await local.close();
-    }
+    const result = await run(
+      [local.env.AWS_XRAY_DAEMON_ADDRESS, 'connected', '40'],
+      'exits-with-segments-queued.mjs',
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const { sent, queued, open } = JSON.parse(result.stdout) as {
+      sent: string[];
+      queued: string[];
+      open: string;
+    };
+    expect(queued).toHaveLength(41);
+    const expected = [...sent, ...queued];
+    const stored = await local.waitFor(() => {
+      const ids = new Set(local.segments().map((s) => s.id));
+      return expected.every((id) => ids.has(id)) ? local.segments() : undefined;
+    });
+    expect(stored.map((s) => s.id).sort()).toEqual([...expected].sort());
+    const openDoc = stored.find((s) => s.id === open)?.document as Doc;
+    expect(openDoc.end_time).toBeTypeOf('number');
+    expect(openDoc.subsegments).toEqual([expect.objectContaining({ name: 'forever', in_progress: true })]);
   });
 
   it('says how many could not leave when the process exits before its socket could connect', async () => {
-    const local = await startLocal();
-    try {
-      const result = await run(
-        [local.env.AWS_XRAY_DAEMON_ADDRESS, 'first-turn', '5'],
-        'exits-with-segments-queued.mjs',
-      );
-      expect(result.code).toBe(0);
-      expect(result.stderr).toContain(
-        '6 X-Ray document(s) were not sent to the daemon before the process exited',
-      );
-    } finally {
-      await local.close();
-    }
+    const result = await run(
+      [local.env.AWS_XRAY_DAEMON_ADDRESS, 'first-turn', '5'],
+      'exits-with-segments-queued.mjs',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      '6 X-Ray document(s) were not sent to the daemon before the process exited',
+    );
   });
 });
 
