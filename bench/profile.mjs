@@ -99,9 +99,7 @@ function threadTimes(pid) {
   const times = new Map();
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const { name, fields } = procStat(`/proc/${pid}/task/${task}/stat`);
       // utime and stime, in USER_HZ (100 per second).
       times.set(task, { name, user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 });
     }
@@ -112,14 +110,23 @@ function threadTimes(pid) {
 }
 
 /**
+ * A `/proc/…/stat` line: the command name (between the parentheses, which may hold spaces) and the
+ * fields after it, from the state on (`fields[7]` is minflt, `fields[11]` and `[12]` utime and stime).
+ */
+function procStat(path) {
+  const stat = readFileSync(path, 'utf8');
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/**
  * Minor page faults of `pid` so far (all its threads): each is a first touch of a fresh page, and in
  * this virtual machine one costs about 14 µs (a fresh 1.5 MB buffer took 5 ms to fill, a reused one
  * 55 µs), so a server allocating large buffers afresh pays for it here.
  */
 function minorFaults(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+    return Number(procStat(`/proc/${pid}/stat`).fields[7]);
   } catch {
     return Number.NaN; // not Linux
   }
